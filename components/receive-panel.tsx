@@ -1,0 +1,48 @@
+'use client';
+
+import { useReceiver } from '@/hooks/use-receiver';
+import type { ReceiverStatus } from '@/lib/client/transfer-status';
+import { ErrorNotice } from './error-notice';
+import { formatBytes } from './format';
+import { ProgressBar } from './progress-bar';
+import { ReceivedFile } from './received-file';
+import { StatusLine } from './status-line';
+
+const STATUS_TEXT: Record<ReceiverStatus, string> = {
+  joining: 'Opening the secure link…',
+  waiting: 'Waiting for the sender’s browser…',
+  connecting: 'Connecting directly to the sender…',
+  receiving: 'Receiving and decrypting…',
+  done: 'Received and verified.',
+  error: 'The transfer stopped.',
+};
+
+/** The receiver page: joins by itself, shows progress, offers only verified files. */
+export function ReceivePanel({ sessionId }: { sessionId: string }) {
+  const snapshot = useReceiver(sessionId);
+  const { status } = snapshot;
+  return (
+    <section className="flex flex-col gap-5 rounded-2xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+      <StatusLine status={status} text={STATUS_TEXT[status]} />
+      {snapshot.files.length > 0 && (
+        <ul className="flex flex-col gap-1 text-sm">
+          {snapshot.files.map((f) => (
+            <li key={f.fileId} className="flex justify-between gap-4">
+              <span className="truncate font-medium">{f.name}</span>
+              <span className="shrink-0 text-slate-500 dark:text-slate-400">{formatBytes(f.size)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {(status === 'receiving' || status === 'done') && <ProgressBar progress={snapshot.progress} label="Receiving progress" />}
+      {snapshot.received.map((file) => (
+        <ReceivedFile key={file.fileId} file={file} />
+      ))}
+      {snapshot.error && (
+        <ErrorNotice code={snapshot.error.code} message={snapshot.error.message}>
+          <p className="text-sm">Ask the sender for a new link and open it again.</p>
+        </ErrorNotice>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,57 @@
+'use client';
+
+import { useSender } from '@/hooks/use-sender';
+import type { SenderStatus } from '@/lib/client/transfer-status';
+import { ErrorNotice } from './error-notice';
+import { FilePicker } from './file-picker';
+import { formatBytes } from './format';
+import { ProgressBar } from './progress-bar';
+import { ShareLink } from './share-link';
+import { StatusLine } from './status-line';
+
+const STATUS_TEXT: Record<SenderStatus, string> = {
+  idle: 'Choose a file to share.',
+  creating: 'Creating a secure link…',
+  waiting: 'Waiting for the recipient to open the link…',
+  connecting: 'Recipient found. Connecting directly…',
+  sending: 'Sending, encrypted…',
+  verifying: 'Sent. Waiting for the recipient to verify…',
+  done: 'Done. The recipient received and verified the file.',
+  error: 'The transfer stopped.',
+};
+
+/** The homepage's sender flow: pick a file, share the link, watch it go. */
+export function SendPanel() {
+  const { snapshot, share, reset } = useSender();
+  const { status } = snapshot;
+
+  if (status === 'idle') return <FilePicker onFiles={share} />;
+
+  return (
+    <section className="flex flex-col gap-5 rounded-2xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+      <ul className="flex flex-col gap-1 text-sm">
+        {snapshot.files.map((f) => (
+          <li key={f.name} className="flex justify-between gap-4">
+            <span className="truncate font-medium">{f.name}</span>
+            <span className="shrink-0 text-slate-500 dark:text-slate-400">{formatBytes(f.size)}</span>
+          </li>
+        ))}
+      </ul>
+      <StatusLine status={status} text={STATUS_TEXT[status]} />
+      {snapshot.link && status !== 'done' && status !== 'error' && <ShareLink link={snapshot.link} expiresAt={snapshot.expiresAt} />}
+      {(status === 'sending' || status === 'verifying' || status === 'done') && (
+        <ProgressBar progress={status === 'done' ? { ...snapshot.progress, bytesDone: snapshot.progress.bytesTotal } : snapshot.progress} label="Sending progress" />
+      )}
+      {snapshot.error && <ErrorNotice code={snapshot.error.code} message={snapshot.error.message} />}
+      {(status === 'done' || status === 'error') && (
+        <button
+          type="button"
+          onClick={reset}
+          className="self-start rounded-lg border border-slate-300 px-4 py-2 font-medium hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-vault-500 dark:border-slate-700 dark:hover:bg-slate-800"
+        >
+          Send another file
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,37 @@
+'use client';
+
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { ReceiverController } from '@/lib/client/receiver-controller';
+import { keyFromHash } from '@/lib/client/share-link';
+import type { ReceiverSnapshot } from '@/lib/client/transfer-status';
+import { emptyProgress } from '@/lib/transfer/progress';
+
+const JOINING: ReceiverSnapshot = { status: 'joining', files: [], progress: emptyProgress(), received: [], error: null };
+const noop = () => () => {};
+const storageKey = (sessionId: string) => `p2pvault:key:${sessionId}`;
+
+/**
+ * Takes K from the link's fragment (or sessionStorage after a reload), removes it from
+ * the address bar, and runs a ReceiverController for the session.
+ */
+export function useReceiver(sessionId: string) {
+  const [controller, setController] = useState<ReceiverController | null>(null);
+
+  useEffect(() => {
+    const fromHash = keyFromHash(window.location.hash);
+    if (fromHash) {
+      sessionStorage.setItem(storageKey(sessionId), fromHash);
+      history.replaceState(history.state, '', window.location.pathname + window.location.search);
+    }
+    const keyText = fromHash ?? sessionStorage.getItem(storageKey(sessionId));
+    const created = new ReceiverController(sessionId, keyText);
+    const start = setTimeout(() => void created.start());
+    setController(created);
+    return () => {
+      clearTimeout(start);
+      created.dispose();
+    };
+  }, [sessionId]);
+
+  return useSyncExternalStore(controller?.store.subscribe ?? noop, controller?.store.get ?? (() => JOINING), () => JOINING);
+}

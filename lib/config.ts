@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { IceServerSchema } from './protocol/signaling';
+
+// The server's settings, read from the environment once at start-up. A bad value
+// stops start-up with a message naming the variable, rather than misbehaving later.
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const jsonArray = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+    return z.NEVER;
+  }
+});
+
+export const ConfigSchema = z.object({
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  SESSION_TTL_SECONDS: int(1, 7 * 24 * 3600).default(3600),
+  SESSION_SWEEP_SECONDS: int(1, 3600).default(30),
+  MAX_SESSIONS: int(1, 10_000_000).default(10_000),
+  // Public STUN lets peers behind NATs find each other; set `[]` for LAN-only or tests.
+  ICE_SERVERS: jsonArray.pipe(z.array(IceServerSchema).max(10)).default([{ urls: 'stun:stun.l.google.com:19302' }]),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; empty variables count as unset. Throws ConfigError. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const keys = Object.keys(ConfigSchema.shape);
+  const present = Object.fromEntries(keys.flatMap((k) => (env[k] ? [[k, env[k]]] : [])));
+  const parsed = ConfigSchema.safeParse(present);
+  if (parsed.success) return parsed.data;
+  const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.') || '(env)'}: ${issue.message}`);
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}

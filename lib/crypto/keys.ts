@@ -1,0 +1,59 @@
+import { VaultError } from '../protocol/errors';
+import { LINK_KEY_BYTES } from '../protocol/ids';
+import { fromBase64Url, toBase64Url } from './base64url';
+import { bufferSource, randomBytes, subtle, utf8 } from './webcrypto';
+
+// K lives only in the link's fragment and in the two browsers. Every key the protocol
+// uses is derived from it with HKDF-SHA256, separated by salt and info (protocol §1–3).
+
+export interface SessionKeys {
+  sessionId: string;
+  /** seals SDP/ICE envelopes relayed by the server */
+  signal: CryptoKey;
+  /** seals JSON control frames on the DataChannel */
+  control: CryptoKey;
+  /** HKDF base key of K, for per-file STREAM keys */
+  base: CryptoKey;
+}
+
+export function generateLinkKey(): Uint8Array<ArrayBuffer> {
+  return randomBytes(LINK_KEY_BYTES);
+}
+
+export function encodeLinkKey(key: Uint8Array): string {
+  return toBase64Url(key);
+}
+
+/** Parses the fragment form of K; throws `key_invalid` unless it is exactly 32 bytes. */
+export function decodeLinkKey(text: string): Uint8Array<ArrayBuffer> {
+  let key: Uint8Array;
+  try {
+    key = fromBase64Url(text);
+  } catch {
+    throw new VaultError('key_invalid', 'link key is not base64url');
+  }
+  if (key.length !== LINK_KEY_BYTES) throw new VaultError('key_invalid', `link key must be ${LINK_KEY_BYTES} bytes`);
+  return bufferSource(key);
+}
+
+async function deriveAesKey(base: CryptoKey, salt: Uint8Array, info: string): Promise<CryptoKey> {
+  return subtle.deriveKey(
+    { name: 'HKDF', hash: 'SHA-256', salt: bufferSource(salt), info: utf8(info) },
+    base,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['encrypt', 'decrypt'],
+  );
+}
+
+export async function deriveSessionKeys(linkKey: Uint8Array, sessionId: string): Promise<SessionKeys> {
+  const base = await subtle.importKey('raw', bufferSource(linkKey), 'HKDF', false, ['deriveKey', 'deriveBits']);
+  const salt = utf8(`p2pvault/v1|${sessionId}`);
+  const [signal, control] = await Promise.all([deriveAesKey(base, salt, 'signal'), deriveAesKey(base, salt, 'control')]);
+  return { sessionId, signal, control, base };
+}
+
+/** k_file for one file and key epoch; a new epoch (resume) never reuses a nonce. */
+export async function deriveFileKey(keys: SessionKeys, fileId: Uint8Array, epoch: number): Promise<CryptoKey> {
+  return deriveAesKey(keys.base, fileId, `p2pvault/v1 chunk|${epoch}`);
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { FileIdSchema } from './ids';
+import { TRANSFER_ERROR_CODES } from './errors';
+
+// JSON bodies of the sealed control frames on the DataChannel (protocol §3).
+
+export const MAX_FILES_PER_TRANSFER = 1_000;
+export const MAX_FILE_NAME_LENGTH = 255;
+/** Largest plaintext chunk: a chunk frame must fit a 256 KiB SCTP message. */
+export const MAX_CHUNK_SIZE = 256 * 1024;
+export const MIN_CHUNK_SIZE = 1024;
+
+const safeInt = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+export const ManifestFileSchema = z
+  .object({
+    fileId: FileIdSchema,
+    // A name is shown and used as the download name; path separators and control
+    // characters are refused so a peer cannot aim a save outside the chosen folder.
+    name: z
+      .string()
+      .min(1)
+      .max(MAX_FILE_NAME_LENGTH)
+      // eslint-disable-next-line no-control-regex
+      .refine((n) => !/[\u0000-\u001f\u007f/\\]/.test(n) && n !== '.' && n !== '..', 'file name has forbidden characters'),
+    size: safeInt,
+    type: z.string().max(255),
+    lastModified: safeInt,
+  })
+  .strict();
+export type ManifestFile = z.infer<typeof ManifestFileSchema>;
+
+export const ManifestSchema = z
+  .object({
+    transferId: FileIdSchema,
+    chunkSize: z.number().int().min(MIN_CHUNK_SIZE).max(MAX_CHUNK_SIZE),
+    files: z.array(ManifestFileSchema).min(1).max(MAX_FILES_PER_TRANSFER),
+  })
+  .strict()
+  .refine((m) => new Set(m.files.map((f) => f.fileId)).size === m.files.length, 'file ids must be unique');
+export type Manifest = z.infer<typeof ManifestSchema>;
+
+export const RequestSchema = z
+  .object({
+    files: z
+      .array(z.object({ fileId: FileIdSchema, fromIndex: z.number().int().nonnegative().max(0xffffffff) }).strict())
+      .max(MAX_FILES_PER_TRANSFER),
+  })
+  .strict();
+export type TransferRequest = z.infer<typeof RequestSchema>;
+
+export const FileEndSchema = z
+  .object({ fileId: FileIdSchema, sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lowercase hex digits') })
+  .strict();
+export type FileEnd = z.infer<typeof FileEndSchema>;
+
+export const AckSchema = z.object({ fileId: FileIdSchema, received: safeInt, verified: z.boolean() }).strict();
+export type Ack = z.infer<typeof AckSchema>;
+
+export const ErrorBodySchema = z.object({ code: z.enum(TRANSFER_ERROR_CODES), message: z.string().max(500) }).strict();
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;

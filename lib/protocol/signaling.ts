@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { PeerIdSchema, SenderTokenSchema, SessionIdSchema } from './ids';
+import type { SignalingErrorCode } from './errors';
+
+// Socket.IO events between browsers and server.ts. Every payload a server receives
+// is parsed with these schemas; everything else is refused with `bad_request`.
+
+/** Hard cap per Socket.IO message (engine.io maxHttpBufferSize). */
+export const SIGNALING_MESSAGE_CAP = 16 * 1024;
+/** Largest sealed envelope body accepted; over it the ack says `too_large`. */
+export const ENVELOPE_CIPHERTEXT_MAX = 12 * 1024;
+
+export const RoleSchema = z.enum(['sender', 'receiver']);
+export type Role = z.infer<typeof RoleSchema>;
+
+export const JoinRequestSchema = z
+  .object({
+    sessionId: SessionIdSchema,
+    role: RoleSchema,
+    senderToken: SenderTokenSchema.optional(),
+  })
+  .strict();
+export type JoinRequest = z.infer<typeof JoinRequestSchema>;
+
+export const SignalTypeSchema = z.enum(['offer', 'answer', 'ice']);
+export type SignalType = z.infer<typeof SignalTypeSchema>;
+
+/** A sealed signaling message: the server sees only its type and opaque bytes. */
+export const EnvelopeSchema = z
+  .object({
+    type: SignalTypeSchema,
+    nonce: z.string().regex(/^[A-Za-z0-9_-]{16}$/, 'nonce must be 12 bytes of base64url'),
+    ct: z.string().regex(/^[A-Za-z0-9_-]+$/, 'ciphertext must be base64url').min(22),
+  })
+  .strict();
+export type Envelope = z.infer<typeof EnvelopeSchema>;
+
+export const SignalRequestSchema = z.object({ to: PeerIdSchema, envelope: EnvelopeSchema }).strict();
+export type SignalRequest = z.infer<typeof SignalRequestSchema>;
+
+export const PeerSchema = z.object({ peerId: PeerIdSchema, role: RoleSchema });
+export type Peer = z.infer<typeof PeerSchema>;
+
+export const IceServerSchema = z
+  .object({
+    urls: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    username: z.string().optional(),
+    credential: z.string().optional(),
+  })
+  .strict();
+export type IceServer = z.infer<typeof IceServerSchema>;
+
+export type ErrorAck = { ok: false; code: SignalingErrorCode; message: string };
+export type JoinAck = { ok: true; peerId: string; peers: Peer[]; iceServers: IceServer[] } | ErrorAck;
+export type SignalAck = { ok: true } | ErrorAck;
+
+export const JoinAckSchema = z.union([
+  z.object({ ok: z.literal(true), peerId: PeerIdSchema, peers: z.array(PeerSchema), iceServers: z.array(IceServerSchema) }),
+  z.object({ ok: z.literal(false), code: z.string(), message: z.string() }),
+]);
+
+// Server → client events
+export const SignalDeliverySchema = z.object({ from: PeerIdSchema, envelope: EnvelopeSchema });
+export type SignalDelivery = z.infer<typeof SignalDeliverySchema>;
+export const SessionClosedSchema = z.object({ reason: z.enum(['expired', 'shutdown']) });
+
+export interface ServerToClientEvents {
+  signal: (payload: SignalDelivery) => void;
+  'peer-joined': (payload: Peer) => void;
+  'peer-left': (payload: Peer) => void;
+  'session-closed': (payload: z.infer<typeof SessionClosedSchema>) => void;
+}
+
+export interface ClientToServerEvents {
+  join: (payload: unknown, ack: (reply: JoinAck) => void) => void;
+  signal: (payload: unknown, ack: (reply: SignalAck) => void) => void;
+}
+
+/** What travels inside a sealed envelope, validated after it opens. */
+export const SignalPlaintextSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('offer'), seq: z.number().int().nonnegative(), data: z.object({ sdp: z.string().max(10_000) }).strict() }).strict(),
+  z.object({ type: z.literal('answer'), seq: z.number().int().nonnegative(), data: z.object({ sdp: z.string().max(10_000) }).strict() }).strict(),
+  z
+    .object({
+      type: z.literal('ice'),
+      seq: z.number().int().nonnegative(),
+      data: z
+        .object({
+          candidate: z.string().max(1_000),
+          sdpMid: z.string().max(64).nullable().optional(),
+          sdpMLineIndex: z.number().int().nonnegative().max(64).nullable().optional(),
+          usernameFragment: z.string().max(256).nullable().optional(),
+        })
+        .strict(),
+    })
+    .strict(),
+]);
+export type SignalPlaintext = z.infer<typeof SignalPlaintextSchema>;

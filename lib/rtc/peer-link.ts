@@ -1,0 +1,95 @@
+import { VaultError } from '../protocol/errors';
+import type { IceServer, SignalPlaintext } from '../protocol/signaling';
+import type { SignalBody } from './signaling-client';
+
+// One RTCPeerConnection with one reliable, ordered DataChannel. The sender offers and
+// creates the channel; the receiver answers. SDP and ICE go out through `signal`,
+// which seals them, so the fingerprints the two sides pin cannot be swapped.
+
+const CONNECT_TIMEOUT_MS = 20_000;
+
+export interface PeerLinkEvents {
+  signal(body: SignalBody): void;
+  open(channel: RTCDataChannel, maxMessageSize: number): void;
+  failed(error: VaultError): void;
+}
+
+export class PeerLink {
+  private readonly pc: RTCPeerConnection;
+  private readonly pendingIce: RTCIceCandidateInit[] = [];
+  private readonly timer: ReturnType<typeof setTimeout>;
+  private opened = false;
+  private closed = false;
+
+  constructor(
+    iceServers: IceServer[],
+    private readonly initiator: boolean,
+    private readonly events: PeerLinkEvents,
+  ) {
+    this.pc = new RTCPeerConnection({ iceServers });
+    this.pc.onicecandidate = ({ candidate }) => {
+      if (candidate) this.events.signal({ type: 'ice', data: candidate.toJSON() as Extract<SignalPlaintext, { type: 'ice' }>['data'] });
+    };
+    this.pc.onconnectionstatechange = () => {
+      if (this.pc.connectionState === 'failed') this.fail('connection_failed', 'the peer-to-peer connection failed');
+    };
+    this.pc.ondatachannel = ({ channel }) => this.watch(channel);
+    this.timer = setTimeout(() => {
+      if (!this.opened) this.fail('connection_failed', 'no direct connection within 20 seconds');
+    }, CONNECT_TIMEOUT_MS);
+  }
+
+  async start(): Promise<void> {
+    if (!this.initiator) return;
+    this.watch(this.pc.createDataChannel('vault', { ordered: true }));
+    await this.pc.setLocalDescription(await this.pc.createOffer());
+    this.events.signal({ type: 'offer', data: { sdp: this.pc.localDescription!.sdp } });
+  }
+
+  async handle(message: SignalPlaintext): Promise<void> {
+    if (this.closed) return;
+    try {
+      if (message.type === 'offer' && !this.initiator) {
+        await this.pc.setRemoteDescription({ type: 'offer', sdp: message.data.sdp });
+        await this.flushIce();
+        await this.pc.setLocalDescription(await this.pc.createAnswer());
+        this.events.signal({ type: 'answer', data: { sdp: this.pc.localDescription!.sdp } });
+      } else if (message.type === 'answer' && this.initiator) {
+        await this.pc.setRemoteDescription({ type: 'answer', sdp: message.data.sdp });
+        await this.flushIce();
+      } else if (message.type === 'ice') {
+        if (this.pc.remoteDescription) await this.pc.addIceCandidate(message.data);
+        else this.pendingIce.push(message.data);
+      } else {
+        this.fail('protocol_violation', `unexpected ${message.type}`);
+      }
+    } catch (error) {
+      this.fail('connection_failed', error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.pc.close();
+  }
+
+  private async flushIce(): Promise<void> {
+    for (const candidate of this.pendingIce.splice(0)) await this.pc.addIceCandidate(candidate);
+  }
+
+  private watch(channel: RTCDataChannel): void {
+    channel.binaryType = 'arraybuffer';
+    channel.onopen = () => {
+      this.opened = true;
+      clearTimeout(this.timer);
+      this.events.open(channel, this.pc.sctp?.maxMessageSize ?? 65_536);
+    };
+  }
+
+  private fail(code: 'connection_failed' | 'protocol_violation', message: string): void {
+    if (this.closed) return;
+    this.close();
+    this.events.failed(new VaultError(code, message));
+  }
+}

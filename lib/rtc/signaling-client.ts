@@ -1,0 +1,99 @@
+import { io, type Socket } from 'socket.io-client';
+import { openSignal, sealSignal } from '../crypto/envelope';
+import type { SessionKeys } from '../crypto/keys';
+import { USER_MESSAGES, VaultError, type SignalingErrorCode } from '../protocol/errors';
+import {
+  JoinAckSchema,
+  SignalDeliverySchema,
+  type ClientToServerEvents,
+  type IceServer,
+  type JoinRequest,
+  type Peer,
+  type ServerToClientEvents,
+  type SignalPlaintext,
+} from '../protocol/signaling';
+
+// The browser's side of signaling: joins a session and exchanges sealed envelopes.
+// The server sees only envelopes; every delivered one is opened, validated and
+// checked against replay (per-peer increasing seq) before anyone acts on it.
+
+const ACK_TIMEOUT_MS = 10_000;
+
+export interface SignalingEvents {
+  signal(from: string, message: SignalPlaintext): void;
+  peerJoined(peer: Peer): void;
+  peerLeft(peer: Peer): void;
+  /** A failure that ends this session for this page (bad envelope, session closed). */
+  fatal(error: VaultError): void;
+}
+
+export type SignalBody = SignalPlaintext extends infer T ? (T extends unknown ? Omit<T, 'seq'> : never) : never;
+
+export class SignalingClient {
+  private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  private peerId: string | null = null;
+  private seq = 0;
+  private readonly lastSeqFrom = new Map<string, number>();
+  private inbox: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly keys: SessionKeys,
+    private readonly events: SignalingEvents,
+    url?: string,
+  ) {
+    const options = { autoConnect: false, reconnectionAttempts: 5 };
+    this.socket = url ? io(url, options) : io(options);
+    this.socket.on('signal', (payload) => {
+      // Open envelopes in arrival order: ICE must not overtake its offer.
+      this.inbox = this.inbox.then(() => this.deliver(payload));
+    });
+    this.socket.on('peer-joined', (peer) => this.events.peerJoined(peer));
+    this.socket.on('peer-left', (peer) => this.events.peerLeft(peer));
+    this.socket.on('session-closed', () => this.events.fatal(new VaultError('session_closed', USER_MESSAGES.session_closed)));
+  }
+
+  /** Connects and joins; resolves with the peers already present and the ICE servers. */
+  async join(request: JoinRequest): Promise<{ peerId: string; peers: Peer[]; iceServers: IceServer[] }> {
+    this.socket.connect();
+    let raw: unknown;
+    try {
+      raw = await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('join', request);
+    } catch {
+      throw new VaultError('unavailable', 'The signaling server did not answer.');
+    }
+    const ack = JoinAckSchema.parse(raw);
+    if (!ack.ok) {
+      const code = ack.code as SignalingErrorCode;
+      throw new VaultError(code, USER_MESSAGES[code] ?? ack.message);
+    }
+    this.peerId = ack.peerId;
+    return ack;
+  }
+
+  async send(to: string, body: SignalBody): Promise<void> {
+    if (!this.peerId) throw new VaultError('not_joined', USER_MESSAGES.not_joined);
+    const message = { ...body, seq: this.seq++ } as SignalPlaintext;
+    const envelope = await sealSignal(this.keys, { from: this.peerId, to }, message);
+    this.socket.emit('signal', { to, envelope }, () => {});
+  }
+
+  close(): void {
+    this.socket.removeAllListeners();
+    this.socket.disconnect();
+  }
+
+  private async deliver(payload: unknown): Promise<void> {
+    const parsed = SignalDeliverySchema.safeParse(payload);
+    if (!parsed.success || !this.peerId) return; // not from our server's schema: ignore
+    const { from, envelope } = parsed.data;
+    try {
+      const message = await openSignal(this.keys, { from, to: this.peerId }, envelope);
+      const last = this.lastSeqFrom.get(from) ?? -1;
+      if (message.seq <= last) throw new VaultError('envelope_invalid', 'replayed signaling message');
+      this.lastSeqFrom.set(from, message.seq);
+      this.events.signal(from, message);
+    } catch (error) {
+      this.events.fatal(error instanceof VaultError ? error : new VaultError('envelope_invalid', String(error)));
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import { USER_MESSAGES, type SignalingErrorCode } from '../protocol/errors';
+import { CreateSessionRequestSchema, type CreateSessionResponse, type SessionStatusResponse } from '../protocol/api';
+import { SessionIdSchema } from '../protocol/ids';
+import type { SessionStore } from './session-store';
+
+// The HTTP API as plain Request → Response functions; app/api routes only call these.
+
+const MAX_BODY_BYTES = 1024;
+const NO_STORE = { 'Cache-Control': 'no-store' };
+
+const json = (body: unknown, status: number) => Response.json(body, { status, headers: NO_STORE });
+const error = (code: SignalingErrorCode, status: number, message = USER_MESSAGES[code]) => json({ code, message }, status);
+
+async function readJsonBody(request: Request): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > MAX_BODY_BYTES) return { ok: false, response: error('too_large', 413, 'Request body too large.') };
+  const text = await request.text();
+  if (text.length > MAX_BODY_BYTES) return { ok: false, response: error('too_large', 413, 'Request body too large.') };
+  if (text.trim() === '') return { ok: true, value: {} };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false, response: error('bad_request', 400, 'Request body must be JSON.') };
+  }
+}
+
+export async function createSession(request: Request, store: SessionStore): Promise<Response> {
+  const body = await readJsonBody(request);
+  if (!body.ok) return body.response;
+  const parsed = CreateSessionRequestSchema.safeParse(body.value);
+  if (!parsed.success) return error('bad_request', 400, `Invalid request: ${parsed.error.issues[0]?.message}`);
+  try {
+    const created = await store.create();
+    if (!created.ok) return error('capacity', 503);
+    const { id, senderToken, expiresAt } = created.session;
+    const response: CreateSessionResponse = { id, senderToken, expiresAt: new Date(expiresAt).toISOString() };
+    return json(response, 201);
+  } catch {
+    return error('unavailable', 503);
+  }
+}
+
+export async function getSessionStatus(id: string, store: SessionStore): Promise<Response> {
+  if (!SessionIdSchema.safeParse(id).success) return error('bad_request', 400, 'Malformed session id.');
+  try {
+    const session = await store.get(id);
+    if (!session) return error('not_found', 404);
+    if (session.expired) return error('expired', 410);
+    const response: SessionStatusResponse = {
+      id,
+      expiresAt: new Date(session.expiresAt).toISOString(),
+      senderPresent: session.peers.some((p) => p.role === 'sender'),
+      receiverPresent: session.peers.some((p) => p.role === 'receiver'),
+    };
+    return json(response, 200);
+  } catch {
+    return error('unavailable', 503);
+  }
+}

@@ -1,0 +1,96 @@
+import type { Peer, Role } from '../protocol/signaling';
+import { hashToken, newSenderToken, newSessionId, tokenMatches } from './secrets';
+import type { CreatedSession, JoinOutcome, SessionStore, SessionView } from './session-store';
+
+interface Entry {
+  id: string;
+  tokenHash: string;
+  expiresAt: number;
+  sender: string | null;
+  receivers: string[];
+}
+
+export interface MemoryStoreOptions {
+  ttlMs: number;
+  maxSessions: number;
+  maxReceivers?: number;
+  now?: () => number;
+}
+
+/** Sessions in this process's memory: the default when no shared store is configured. */
+export class MemorySessionStore implements SessionStore {
+  private readonly sessions = new Map<string, Entry>();
+  private readonly now: () => number;
+  private readonly maxReceivers: number;
+
+  constructor(private readonly options: MemoryStoreOptions) {
+    this.now = options.now ?? Date.now;
+    this.maxReceivers = options.maxReceivers ?? 1;
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  async create() {
+    if (this.sessions.size >= this.options.maxSessions) return { ok: false as const, code: 'capacity' as const };
+    const session: CreatedSession = { id: newSessionId(), senderToken: newSenderToken(), expiresAt: this.now() + this.options.ttlMs };
+    this.sessions.set(session.id, { id: session.id, tokenHash: hashToken(session.senderToken), expiresAt: session.expiresAt, sender: null, receivers: [] });
+    return { ok: true as const, session };
+  }
+
+  async get(id: string): Promise<SessionView | null> {
+    const entry = this.sessions.get(id);
+    if (!entry) return null;
+    return { id, expiresAt: entry.expiresAt, expired: this.isExpired(entry), peers: peersOf(entry) };
+  }
+
+  async join(id: string, role: Role, peerId: string, senderToken?: string): Promise<JoinOutcome> {
+    const entry = this.sessions.get(id);
+    if (!entry) return { ok: false, code: 'not_found' };
+    if (this.isExpired(entry)) return { ok: false, code: 'expired' };
+    const others = peersOf(entry);
+    if (role === 'sender') {
+      if (!tokenMatches(senderToken, entry.tokenHash)) return { ok: false, code: 'forbidden' };
+      if (entry.sender) return { ok: false, code: 'full' };
+      entry.sender = peerId;
+    } else {
+      if (entry.receivers.length >= this.maxReceivers) return { ok: false, code: 'full' };
+      entry.receivers.push(peerId);
+    }
+    return { ok: true, peers: others };
+  }
+
+  async leave(id: string, peerId: string): Promise<Peer | null> {
+    const entry = this.sessions.get(id);
+    if (!entry) return null;
+    if (entry.sender === peerId) {
+      entry.sender = null;
+      return { peerId, role: 'sender' };
+    }
+    const at = entry.receivers.indexOf(peerId);
+    if (at < 0) return null;
+    entry.receivers.splice(at, 1);
+    return { peerId, role: 'receiver' };
+  }
+
+  async sweep(): Promise<string[]> {
+    const removed: string[] = [];
+    for (const entry of this.sessions.values()) {
+      if (this.isExpired(entry)) {
+        this.sessions.delete(entry.id);
+        removed.push(entry.id);
+      }
+    }
+    return removed;
+  }
+
+  private isExpired(entry: Entry): boolean {
+    return this.now() >= entry.expiresAt;
+  }
+}
+
+function peersOf(entry: Entry): Peer[] {
+  const peers: Peer[] = entry.receivers.map((peerId) => ({ peerId, role: 'receiver' as const }));
+  return entry.sender ? [{ peerId: entry.sender, role: 'sender' }, ...peers] : peers;
+}

@@ -1,0 +1,32 @@
+import type { Peer, Role } from '../protocol/signaling';
+
+// Sessions behind an interface: in memory for one process; a Redis store (shared by
+// several instances) implements the same contract. All methods are async for that.
+
+export interface CreatedSession {
+  id: string;
+  senderToken: string;
+  expiresAt: number;
+}
+
+export interface SessionView {
+  id: string;
+  expiresAt: number;
+  expired: boolean;
+  peers: Peer[];
+}
+
+export type JoinOutcome =
+  | { ok: true; peers: Peer[] }
+  | { ok: false; code: 'not_found' | 'expired' | 'forbidden' | 'full' };
+
+export interface SessionStore {
+  create(): Promise<{ ok: true; session: CreatedSession } | { ok: false; code: 'capacity' }>;
+  get(id: string): Promise<SessionView | null>;
+  /** Claims `role` for `peerId`; returns the other peers already present. */
+  join(id: string, role: Role, peerId: string, senderToken?: string): Promise<JoinOutcome>;
+  /** Frees the peer's role; returns it, or null if it held none. */
+  leave(id: string, peerId: string): Promise<Peer | null>;
+  /** Removes expired sessions; returns their ids. */
+  sweep(): Promise<string[]>;
+}

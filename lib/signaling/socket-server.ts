@@ -1,0 +1,136 @@
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { USER_MESSAGES, type SignalingErrorCode } from '../protocol/errors';
+import {
+  ENVELOPE_CIPHERTEXT_MAX,
+  JoinRequestSchema,
+  SIGNALING_MESSAGE_CAP,
+  SignalRequestSchema,
+  type ClientToServerEvents,
+  type ErrorAck,
+  type IceServer,
+  type Role,
+  type ServerToClientEvents,
+} from '../protocol/signaling';
+import { shortId, type Logger } from '../log';
+import { newPeerId } from './secrets';
+import type { SessionStore } from './session-store';
+import { parsePayload } from './validate';
+
+// Socket.IO rooms as the session manager (protocol §2). The server relays sealed
+// envelopes between the peers of one session and never sees a key or an SDP.
+
+interface SocketData {
+  peerId: string;
+  sessionId: string | null;
+  role: Role | null;
+}
+
+type VaultSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface SignalingOptions {
+  store: SessionStore;
+  iceServers: IceServer[];
+  logger: Logger;
+  sweepIntervalMs: number;
+}
+
+const sessionRoom = (id: string) => `session:${id}`;
+const peerRoom = (peerId: string) => `peer:${peerId}`;
+/** Largest JSON payload of any client event; bigger ones are answered `too_large`. */
+const PAYLOAD_MAX = ENVELOPE_CIPHERTEXT_MAX + 512;
+
+const fail = (code: SignalingErrorCode, message = USER_MESSAGES[code]): ErrorAck => ({ ok: false, code, message });
+
+/** Acks are optional for clients; a missing or bogus callback must not throw. */
+function replier<T>(ack: unknown): (reply: T) => void {
+  return typeof ack === 'function' ? (reply) => (ack as (r: T) => void)(reply) : () => {};
+}
+
+export function attachSignaling(httpServer: HttpServer, options: SignalingOptions): SignalingServer {
+  const { store, logger } = options;
+  const io: SignalingServer = new Server(httpServer, {
+    maxHttpBufferSize: SIGNALING_MESSAGE_CAP,
+    serveClient: false,
+    pingInterval: 10_000,
+    pingTimeout: 5_000,
+  });
+
+  io.on('connection', (socket: VaultSocket) => {
+    socket.data = { peerId: newPeerId(), sessionId: null, role: null };
+    let joining = false;
+
+    socket.on('join', async (payload, ack) => {
+      const reply = replier<Parameters<typeof ack>[0]>(ack);
+      try {
+        if (socket.data.sessionId || joining) return reply(fail('already_joined'));
+        const parsed = parsePayload(JoinRequestSchema, payload, PAYLOAD_MAX);
+        if (!parsed.ok) return reply(parsed);
+        const { sessionId, role, senderToken } = parsed.data;
+        joining = true;
+        const outcome = await store.join(sessionId, role, socket.data.peerId, senderToken).finally(() => (joining = false));
+        if (!outcome.ok) return reply(fail(outcome.code));
+        if (!socket.connected) {
+          await store.leave(sessionId, socket.data.peerId);
+          return;
+        }
+        socket.data.sessionId = sessionId;
+        socket.data.role = role;
+        await socket.join([sessionRoom(sessionId), peerRoom(socket.data.peerId)]);
+        socket.to(sessionRoom(sessionId)).emit('peer-joined', { peerId: socket.data.peerId, role });
+        logger.info('peer joined', { session: shortId(sessionId), role });
+        reply({ ok: true, peerId: socket.data.peerId, peers: outcome.peers, iceServers: options.iceServers });
+      } catch (error) {
+        logger.error('join failed', { error: String(error) });
+        reply(fail('unavailable'));
+      }
+    });
+
+    socket.on('signal', async (payload, ack) => {
+      const reply = replier<Parameters<typeof ack>[0]>(ack);
+      try {
+        const { sessionId, peerId } = socket.data;
+        if (!sessionId) return reply(fail('not_joined'));
+        const parsed = parsePayload(SignalRequestSchema, payload, PAYLOAD_MAX);
+        if (!parsed.ok) return reply(parsed);
+        if (parsed.data.envelope.ct.length > ENVELOPE_CIPHERTEXT_MAX) return reply(fail('too_large'));
+        const session = await store.get(sessionId);
+        const target = session?.peers.find((p) => p.peerId === parsed.data.to);
+        if (!target || target.peerId === peerId) return reply(fail('unknown_peer'));
+        io.to(peerRoom(target.peerId)).emit('signal', { from: peerId, envelope: parsed.data.envelope });
+        reply({ ok: true });
+      } catch (error) {
+        logger.error('signal failed', { error: String(error) });
+        reply(fail('unavailable'));
+      }
+    });
+
+    socket.on('disconnect', async () => {
+      const { sessionId, peerId } = socket.data;
+      if (!sessionId) return;
+      try {
+        const left = await store.leave(sessionId, peerId);
+        if (left) io.to(sessionRoom(sessionId)).emit('peer-left', left);
+      } catch (error) {
+        logger.error('leave failed', { error: String(error) });
+      }
+    });
+  });
+
+  const sweeper = setInterval(async () => {
+    try {
+      for (const id of await store.sweep()) {
+        io.to(sessionRoom(id)).emit('session-closed', { reason: 'expired' });
+        io.in(sessionRoom(id)).disconnectSockets(true);
+      }
+    } catch (error) {
+      logger.error('sweep failed', { error: String(error) });
+    }
+  }, options.sweepIntervalMs);
+  sweeper.unref();
+  io.engine.on('close', () => clearInterval(sweeper));
+  httpServer.on('close', () => clearInterval(sweeper));
+
+  return io;
+}

@@ -1,0 +1,28 @@
+import { VaultError } from '../protocol/errors';
+import type { ManifestFile } from '../protocol/messages';
+import type { FileSink } from './file-sink';
+
+/** Stated cap of the in-memory path; larger files are refused before any byte arrives. */
+export const MEMORY_SINK_LIMIT = 1024 * 1024 * 1024;
+
+// Collects chunks as Blob parts. Fallback where no disk-backed sink exists;
+// bounded by MEMORY_SINK_LIMIT.
+export function createMemorySink(file: ManifestFile, limit = MEMORY_SINK_LIMIT): FileSink {
+  if (file.size > limit) {
+    throw new VaultError('too_large_for_memory', `${file.name} is larger than the ${limit}-byte in-memory limit`);
+  }
+  let parts: BlobPart[] = [];
+  return {
+    async write(bytes) {
+      parts.push(bytes as Uint8Array<ArrayBuffer>);
+    },
+    async close() {
+      const blob = new Blob(parts, { type: file.type || 'application/octet-stream' });
+      parts = [];
+      return blob;
+    },
+    async abort() {
+      parts = [];
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { deriveSessionKeys, generateLinkKey } from '../../../lib/crypto/keys';
+import { randomBytes } from '../../../lib/crypto/webcrypto';
+import { decodeFrame } from '../../../lib/protocol/frames';
+import { createMemorySink } from '../../../lib/storage/memory-sink';
+import type { FileSource } from '../../../lib/transfer/file-source';
+import { ReceiveSession } from '../../../lib/transfer/receive-session';
+import { SendSession } from '../../../lib/transfer/send-session';
+import { memoryPortPair, type Tap } from '../../support/memory-port';
+
+const CHUNK = 4096;
+
+function source(name: string, data: Uint8Array): FileSource {
+  return { name, size: data.length, type: 'application/octet-stream', lastModified: 0, read: async (s, e) => data.slice(s, e) };
+}
+
+const sha = (data: Uint8Array | Buffer) => createHash('sha256').update(data).digest('hex');
+
+async function transfer(files: FileSource[], opts: { tapToReceiver?: Tap; receiverKey?: Uint8Array } = {}) {
+  const linkKey = generateLinkKey();
+  const senderKeys = await deriveSessionKeys(linkKey, 'session-under-test-000');
+  const receiverKeys = opts.receiverKey ? await deriveSessionKeys(opts.receiverKey, 'session-under-test-000') : senderKeys;
+  const pair = memoryPortPair(opts.tapToReceiver);
+  const sender = new SendSession({ keys: senderKeys, port: pair.a, files, chunkSize: CHUNK });
+  const receiver = new ReceiveSession({
+    keys: receiverKeys,
+    port: pair.b,
+    createSink: async (file) => createMemorySink(file),
+  });
+  pair.onReceiveA((f) => sender.receive(f));
+  pair.onReceiveB((f) => receiver.receive(f));
+  const [sent, received] = await Promise.allSettled([sender.run(), receiver.done]);
+  return { sent, received };
+}
+
+describe('send and receive sessions over an in-memory channel', () => {
+  it('delivers several files byte-identical with matching SHA-256', async () => {
+    const datas = [randomBytes(0), randomBytes(1), randomBytes(CHUNK), randomBytes(3 * CHUNK + 5)];
+    const { sent, received } = await transfer(datas.map((d, i) => source(`f${i}.bin`, d)));
+    expect(sent.status).toBe('fulfilled');
+    expect(received.status).toBe('fulfilled');
+    const files = (received as PromiseFulfilledResult<Awaited<ReturnType<ReceiveSession['done']['then']>>>).value as {
+      blob: Blob;
+      sha256: string;
+    }[];
+    for (const [i, data] of datas.entries()) {
+      const bytes = new Uint8Array(await files[i]!.blob.arrayBuffer());
+      expect(Buffer.compare(Buffer.from(bytes), Buffer.from(data))).toBe(0);
+      expect(files[i]!.sha256).toBe(sha(data));
+    }
+  });
+
+  it('fails both sides with chunk_auth_failed when a chunk is altered', async () => {
+    let n = 0;
+    const tap: Tap = (frame, deliver) => {
+      if (decodeFrame(frame).type === 'chunk' && n++ === 1) frame[frame.length - 3]! ^= 1;
+      deliver(frame);
+    };
+    const { sent, received } = await transfer([source('a', randomBytes(5 * CHUNK))], { tapToReceiver: tap });
+    expect(received).toMatchObject({ status: 'rejected', reason: { code: 'chunk_auth_failed' } });
+    expect(sent).toMatchObject({ status: 'rejected', reason: { code: 'chunk_auth_failed' } });
+  });
+
+  it('fails with chunk_missing when a chunk is dropped', async () => {
+    let n = 0;
+    const tap: Tap = (frame, deliver) => {
+      if (decodeFrame(frame).type === 'chunk' && n++ === 2) return;
+      deliver(frame);
+    };
+    const { received } = await transfer([source('a', randomBytes(5 * CHUNK))], { tapToReceiver: tap });
+    expect(received).toMatchObject({ status: 'rejected', reason: { code: 'chunk_missing' } });
+  });
+
+  it('fails with missing_last_chunk when the tail is cut off', async () => {
+    const tap: Tap = (frame, deliver) => {
+      const decoded = decodeFrame(frame);
+      if (decoded.type === 'chunk' && decoded.last) return;
+      deliver(frame);
+    };
+    const { received } = await transfer([source('a', randomBytes(3 * CHUNK))], { tapToReceiver: tap });
+    expect(received).toMatchObject({ status: 'rejected', reason: { code: 'missing_last_chunk' } });
+  });
+
+  it('refuses a receiver holding another key before any chunk is accepted', async () => {
+    const { sent, received } = await transfer([source('a', randomBytes(10))], { receiverKey: generateLinkKey() });
+    expect(received).toMatchObject({ status: 'rejected', reason: { code: 'frame_auth_failed' } });
+    expect(sent.status).toBe('rejected');
+  });
+});
