@@ -25,8 +25,10 @@ export function useReceiver(sessionId: string) {
     }
     const keyText = fromHash ?? sessionStorage.getItem(storageKey(sessionId));
     const created = new ReceiverController(sessionId, keyText);
-    const start = setTimeout(() => void created.start());
-    setController(created);
+    const start = setTimeout(() => {
+      setController(created);
+      void created.start();
+    });
     return () => {
       clearTimeout(start);
       created.dispose();

@@ -18,8 +18,10 @@ export function useSender() {
     const created = new SenderController(files, window.location.origin);
     // Start on the next task: StrictMode's immediate unmount disposes it unstarted,
     // so a session is never created twice.
-    const start = setTimeout(() => void created.start());
-    setController(created);
+    const start = setTimeout(() => {
+      setController(created);
+      void created.start();
+    });
     return () => {
       clearTimeout(start);
       created.dispose();

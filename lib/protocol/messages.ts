@@ -21,7 +21,6 @@ export const ManifestFileSchema = z
       .string()
       .min(1)
       .max(MAX_FILE_NAME_LENGTH)
-      // eslint-disable-next-line no-control-regex
       .refine((n) => !/[\u0000-\u001f\u007f/\\]/.test(n) && n !== '.' && n !== '..', 'file name has forbidden characters'),
     size: safeInt,
     type: z.string().max(255),

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { MemorySessionStore } from '../../../lib/signaling/memory-session-store';
+
+function store(maxSessions = 10) {
+  let now = 1_000;
+  const s = new MemorySessionStore({ ttlMs: 60_000, maxSessions, now: () => now });
+  return { s, advance: (ms: number) => (now += ms) };
+}
+
+describe('in-memory session store', () => {
+  it('creates unguessable ids and tokens and stores no token in clear', async () => {
+    const { s } = store();
+    const a = await s.create();
+    const b = await s.create();
+    if (!a.ok || !b.ok) throw new Error('create failed');
+    expect(a.session.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(a.session.senderToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(a.session.id).not.toBe(b.session.id);
+    expect(JSON.stringify(await s.get(a.session.id))).not.toContain(a.session.senderToken);
+  });
+
+  it('gives the sender role only to the token holder, once; one receiver', async () => {
+    const { s } = store();
+    const c = await s.create();
+    if (!c.ok) throw new Error();
+    const { id, senderToken } = c.session;
+    expect(await s.join(id, 'sender', 'p1', 'wrong')).toEqual({ ok: false, code: 'forbidden' });
+    expect(await s.join(id, 'sender', 'p1', senderToken)).toEqual({ ok: true, peers: [] });
+    expect(await s.join(id, 'sender', 'p2', senderToken)).toEqual({ ok: false, code: 'full' });
+    expect(await s.join(id, 'receiver', 'p3')).toEqual({ ok: true, peers: [{ peerId: 'p1', role: 'sender' }] });
+    expect(await s.join(id, 'receiver', 'p4')).toEqual({ ok: false, code: 'full' });
+    expect(await s.leave(id, 'p3')).toEqual({ peerId: 'p3', role: 'receiver' });
+    expect(await s.join(id, 'receiver', 'p4')).toMatchObject({ ok: true });
+    expect(await s.leave(id, 'nobody')).toBeNull();
+  });
+
+  it('reports expiry, then sweeps expired sessions away', async () => {
+    const { s, advance } = store();
+    const c = await s.create();
+    if (!c.ok) throw new Error();
+    advance(59_999);
+    expect(await s.sweep()).toEqual([]);
+    advance(1);
+    expect(await s.get(c.session.id)).toMatchObject({ expired: true });
+    expect(await s.join(c.session.id, 'receiver', 'p')).toEqual({ ok: false, code: 'expired' });
+    expect(await s.sweep()).toEqual([c.session.id]);
+    expect(await s.get(c.session.id)).toBeNull();
+    expect(await s.join(c.session.id, 'receiver', 'p')).toEqual({ ok: false, code: 'not_found' });
+  });
+
+  it('refuses new sessions at capacity until one is swept', async () => {
+    const { s, advance } = store(2);
+    await s.create();
+    await s.create();
+    expect(await s.create()).toEqual({ ok: false, code: 'capacity' });
+    advance(60_000);
+    await s.sweep();
+    expect((await s.create()).ok).toBe(true);
+  });
+});
