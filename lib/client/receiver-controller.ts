@@ -12,6 +12,9 @@ import { shownError } from './errors';
 import { SnapshotStore } from './snapshot-store';
 import type { ReceiverSnapshot } from './transfer-status';
 
+/** How long a failed side keeps the channel open so its error frame is delivered. */
+const ERROR_LINGER_MS = 500;
+
 /**
  * The receiver page's whole flow, outside React: join with the link's key, answer the
  * sender's sealed offer, receive, decrypt, verify, and hand out verified files only.
@@ -144,7 +147,8 @@ export class ReceiverController {
     this.session?.fail(error);
     // Nothing unverified is ever offered: drop what was not verified.
     this.update({ status: 'error', error: shownError(error) });
-    this.teardownPeer();
+    // Let the error frame reach the other side before the channel closes.
+    setTimeout(() => this.teardownPeer(), ERROR_LINGER_MS);
     // A receiver with a wrong key or a failed transfer leaves, freeing the link's slot.
     this.signaling?.close();
   }

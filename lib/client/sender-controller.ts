@@ -14,6 +14,9 @@ import { buildShareLink } from './share-link';
 import { SnapshotStore } from './snapshot-store';
 import type { SenderSnapshot } from './transfer-status';
 
+/** How long a failed side keeps the channel open so its error frame is delivered. */
+const ERROR_LINGER_MS = 500;
+
 /**
  * The sender page's whole flow, outside React: create a session, make K and the link,
  * wait for the receiver, connect peer-to-peer, send, and wait for verification.
@@ -146,7 +149,8 @@ export class SenderController {
   private fail(error: unknown): void {
     if (this.disposed || this.store.latest().status === 'error' || this.store.latest().status === 'done') return;
     this.update({ status: 'error', error: shownError(error) });
-    this.teardownPeer();
+    // Let the error frame reach the other side before the channel closes.
+    setTimeout(() => this.teardownPeer(), ERROR_LINGER_MS);
   }
 
   private update(patch: Partial<SenderSnapshot>): void {
