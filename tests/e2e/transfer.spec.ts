@@ -1,11 +1,14 @@
 import { expect, test } from '@playwright/test';
 import { download, openPeer, randomFile, sha256, shareFile } from './support/peers';
+import { wiretap } from './support/wiretap';
 
 test.describe('link → auto-join → encrypted P2P transfer → verified download', () => {
   test('a 5 MB file arrives byte-identical and the shown hash matches', async ({ browser, baseURL }) => {
     const sender = await openPeer(browser, baseURL!);
     const receiver = await openPeer(browser, baseURL!);
     const file = randomFile(5 * 1024 * 1024);
+    const senderWire = wiretap(sender);
+    const receiverWire = wiretap(receiver);
 
     const link = await shareFile(sender, file);
     await expect(sender.getByTestId('status')).toHaveAttribute('data-status', 'waiting');
@@ -26,6 +29,20 @@ test.describe('link → auto-join → encrypted P2P transfer → verified downlo
     expect(saved.name).toBe(file.name);
     expect(sha256(saved.bytes)).toBe(sha256(file.buffer));
     expect(Buffer.compare(saved.bytes, file.buffer)).toBe(0);
+
+    // Nothing secret reached the server: not the key, not the SDP, not file bytes.
+    const key = link.split('#')[1]!;
+    for (const wire of [senderWire, receiverWire]) {
+      expect(wire.sent.length).toBeGreaterThan(0);
+      expect(wire.find(key)).toBeUndefined();
+      expect(wire.find('a=fingerprint')).toBeUndefined();
+      expect(wire.find('candidate:')).toBeUndefined();
+      expect(wire.find(file.buffer.subarray(1000, 1032).toString('latin1'))).toBeUndefined();
+      expect(wire.find(file.buffer.subarray(1000, 1024).toString('base64'))).toBeUndefined();
+    }
+    // …while the tap did see the signaling traffic it checked.
+    expect(senderWire.find('"signal"')).toBeDefined();
+    expect(receiverWire.find('"signal"')).toBeDefined();
   });
 
   test('a link with a wrong key shows the key error and offers no download', async ({ browser, baseURL }) => {
