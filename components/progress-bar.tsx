@@ -1,7 +1,9 @@
 import type { TransferProgress } from '@/lib/transfer/progress';
-import { formatBytes } from './format';
+import type { RateEstimate } from '@/lib/transfer/rate-meter';
+import { formatBytes, formatDuration, formatRate } from './format';
 
-export function ProgressBar({ progress, label }: { progress: TransferProgress; label: string }) {
+/** Progress with bytes done/total, and smoothed speed and time left while it moves. */
+export function ProgressBar({ progress, speed, label }: { progress: TransferProgress; speed: RateEstimate | null; label: string }) {
   const percent = progress.bytesTotal > 0 ? Math.floor((progress.bytesDone / progress.bytesTotal) * 100) : progress.filesDone > 0 ? 100 : 0;
   return (
     <div className="flex flex-col gap-1">
@@ -14,10 +16,22 @@ export function ProgressBar({ progress, label }: { progress: TransferProgress; l
         aria-valuenow={percent}
         className="h-3 w-full overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800"
       >
-        <div className="h-full bg-vault-500 transition-[width] duration-200" style={{ width: `${percent}%` }} />
+        <div className="h-full bg-vault-500" style={{ width: `${percent}%` }} />
       </div>
-      <p className="text-sm tabular-nums text-slate-600 dark:text-slate-400">
-        {percent}% · {formatBytes(progress.bytesDone)} of {formatBytes(progress.bytesTotal)}
+      <p className="flex flex-wrap justify-between gap-x-4 text-sm tabular-nums text-slate-600 dark:text-slate-400">
+        <span>
+          {percent}% · {formatBytes(progress.bytesDone)} of {formatBytes(progress.bytesTotal)}
+        </span>
+        {/* Fixed slots keep the line from shifting while numbers change. */}
+        <span className="min-w-[12rem] text-right">
+          <span data-testid="speed">{speed ? formatRate(speed.bytesPerSecond) : ''}</span>
+          {speed && speed.etaSeconds !== null && (
+            <>
+              {' · '}
+              <span data-testid="eta">{formatDuration(speed.etaSeconds)} left</span>
+            </>
+          )}
+        </span>
       </p>
     </div>
   );

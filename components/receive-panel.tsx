@@ -12,14 +12,21 @@ const STATUS_TEXT: Record<ReceiverStatus, string> = {
   joining: 'Opening the secure link…',
   waiting: 'Waiting for the sender’s browser…',
   connecting: 'Connecting directly to the sender…',
+  'needs-location': 'Choose where to save the file to start receiving.',
   receiving: 'Receiving and decrypting…',
   done: 'Received and verified.',
   error: 'The transfer stopped.',
 };
 
+const STORAGE_TEXT = {
+  opfs: 'Decrypted straight to this browser’s private storage on disk; it is removed when you leave this page.',
+  picker: 'Decrypted straight into the file you chose.',
+  memory: 'This browser has no disk storage for web pages: the file is kept in memory.',
+} as const;
+
 /** The receiver page: joins by itself, shows progress, offers only verified files. */
 export function ReceivePanel({ sessionId }: { sessionId: string }) {
-  const snapshot = useReceiver(sessionId);
+  const { snapshot, chooseLocation } = useReceiver(sessionId);
   const { status } = snapshot;
   return (
     <section className="flex flex-col gap-5 rounded-2xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900">
@@ -34,7 +41,24 @@ export function ReceivePanel({ sessionId }: { sessionId: string }) {
           ))}
         </ul>
       )}
-      {(status === 'receiving' || status === 'done') && <ProgressBar progress={snapshot.progress} label="Receiving progress" />}
+      {status === 'needs-location' && (
+        <button
+          type="button"
+          data-testid="choose-location"
+          onClick={chooseLocation}
+          className="self-start rounded-lg bg-vault-600 px-4 py-2 font-medium text-white hover:bg-vault-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-vault-500"
+        >
+          Choose where to save
+        </button>
+      )}
+      {(status === 'receiving' || status === 'done') && (
+        <ProgressBar progress={snapshot.progress} speed={snapshot.speed} label="Receiving progress" />
+      )}
+      {snapshot.storage && status !== 'error' && (
+        <p data-testid="storage" data-storage={snapshot.storage} className="text-xs text-slate-500 dark:text-slate-400">
+          {STORAGE_TEXT[snapshot.storage]}
+        </p>
+      )}
       {snapshot.received.map((file) => (
         <ReceivedFile key={file.fileId} file={file} />
       ))}

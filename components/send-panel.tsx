@@ -15,7 +15,6 @@ const STATUS_TEXT: Record<SenderStatus, string> = {
   waiting: 'Waiting for the recipient to open the link…',
   connecting: 'Recipient found. Connecting directly…',
   sending: 'Sending, encrypted…',
-  verifying: 'Sent. Waiting for the recipient to verify…',
   done: 'Done. The recipient received and verified the file.',
   error: 'The transfer stopped.',
 };
@@ -39,8 +38,8 @@ export function SendPanel() {
       </ul>
       <StatusLine status={status} text={STATUS_TEXT[status]} />
       {snapshot.link && status !== 'done' && status !== 'error' && <ShareLink link={snapshot.link} expiresAt={snapshot.expiresAt} />}
-      {(status === 'sending' || status === 'verifying' || status === 'done') && (
-        <ProgressBar progress={status === 'done' ? { ...snapshot.progress, bytesDone: snapshot.progress.bytesTotal } : snapshot.progress} label="Sending progress" />
+      {(status === 'sending' || status === 'done') && (
+        <ProgressBar progress={snapshot.progress} speed={snapshot.speed} label="Sending progress" />
       )}
       {snapshot.error && <ErrorNotice code={snapshot.error.code} message={snapshot.error.message} />}
       {(status === 'done' || status === 'error') && (

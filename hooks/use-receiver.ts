@@ -1,12 +1,20 @@
 'use client';
 
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { ReceiverController } from '@/lib/client/receiver-controller';
 import { keyFromHash } from '@/lib/client/share-link';
 import type { ReceiverSnapshot } from '@/lib/client/transfer-status';
 import { emptyProgress } from '@/lib/transfer/progress';
 
-const JOINING: ReceiverSnapshot = { status: 'joining', files: [], progress: emptyProgress(), received: [], error: null };
+const JOINING: ReceiverSnapshot = {
+  status: 'joining',
+  files: [],
+  progress: emptyProgress(),
+  speed: null,
+  storage: null,
+  received: [],
+  error: null,
+};
 const noop = () => () => {};
 const storageKey = (sessionId: string) => `p2pvault:key:${sessionId}`;
 
@@ -35,5 +43,7 @@ export function useReceiver(sessionId: string) {
     };
   }, [sessionId]);
 
-  return useSyncExternalStore(controller?.store.subscribe ?? noop, controller?.store.get ?? (() => JOINING), () => JOINING);
+  const snapshot = useSyncExternalStore(controller?.store.subscribe ?? noop, controller?.store.get ?? (() => JOINING), () => JOINING);
+  const chooseLocation = useCallback(() => void controller?.chooseLocation(), [controller]);
+  return { snapshot, chooseLocation };
 }

@@ -5,7 +5,7 @@ import { SenderController } from '@/lib/client/sender-controller';
 import type { SenderSnapshot } from '@/lib/client/transfer-status';
 import { emptyProgress } from '@/lib/transfer/progress';
 
-const IDLE: SenderSnapshot = { status: 'idle', link: null, expiresAt: null, files: [], progress: emptyProgress(), error: null };
+const IDLE: SenderSnapshot = { status: 'idle', link: null, expiresAt: null, files: [], progress: emptyProgress(), speed: null, error: null };
 const noop = () => () => {};
 
 /** Wires a SenderController to React: `share(files)` starts a session, `reset()` ends it. */
@@ -31,7 +31,7 @@ export function useSender() {
   const snapshot = useSyncExternalStore(controller?.store.subscribe ?? noop, controller?.store.get ?? (() => IDLE), () => IDLE);
 
   // Leaving the page mid-transfer would end it: ask first.
-  const busy = snapshot.status === 'sending' || snapshot.status === 'connecting' || snapshot.status === 'verifying';
+  const busy = snapshot.status === 'sending' || snapshot.status === 'connecting';
   useEffect(() => {
     if (!busy) return;
     const warn = (event: BeforeUnloadEvent) => event.preventDefault();

@@ -72,7 +72,7 @@ if (!vitest || !playwright) {
   process.exit(1);
 }
 const passed = vitest.numPassedTests + playwright.stats.expected;
-const failed = vitest.numFailedTests + playwright.stats.unexpected + playwright.stats.flaky + (vitest.success ? 0 : vitest.numFailedTestSuites);
+const failed = vitest.numFailedTests + playwright.stats.unexpected + playwright.stats.flaky + (vitest.success ? 0 : Math.max(1, vitest.numFailedTestSuites));
 const skipped = vitest.numPendingTests + vitest.numTodoTests + playwright.stats.skipped;
 console.log(`\nvitest: ${vitest.numPassedTests} passed, ${vitest.numFailedTests} failed; playwright: ${playwright.stats.expected} passed, ${playwright.stats.unexpected + playwright.stats.flaky} failed`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

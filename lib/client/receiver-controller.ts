@@ -1,39 +1,53 @@
-import { deriveSessionKeys, decodeLinkKey, type SessionKeys } from '../crypto/keys';
-import { USER_MESSAGES, VaultError } from '../protocol/errors';
+import { decodeLinkKey, deriveSessionKeys, type SessionKeys } from '../crypto/keys';
+import { VaultError } from '../protocol/errors';
 import type { Manifest } from '../protocol/messages';
 import type { Peer, SignalPlaintext } from '../protocol/signaling';
 import { channelPort, type ChannelPort } from '../rtc/channel-port';
 import { PeerLink } from '../rtc/peer-link';
 import { SignalingClient } from '../rtc/signaling-client';
-import { createMemorySink, MEMORY_SINK_LIMIT } from '../storage/memory-sink';
-import { emptyProgress } from '../transfer/progress';
-import { ReceiveSession, type ReceivedFile } from '../transfer/receive-session';
+import { chooseStorage } from '../storage/choose-storage';
+import { MEMORY_SINK_LIMIT } from '../storage/memory-sink';
+import { emptyProgress, type TransferProgress } from '../transfer/progress';
+import { RateMeter } from '../transfer/rate-meter';
 import { shownError } from './errors';
+import type { StorageDecision } from './receive-worker-protocol';
+import { ReceiveWorkerClient } from './receive-worker-client';
 import { SnapshotStore } from './snapshot-store';
+import { detectStorage, pickSaveLocation, removeIncoming } from './storage-capabilities';
 import type { ReceiverSnapshot } from './transfer-status';
 
 /** How long a failed side keeps the channel open so its error frame is delivered. */
 const ERROR_LINGER_MS = 500;
+/** Leftovers in OPFS from pages closed this long ago are removed. */
+const STALE_INCOMING_MS = 60 * 60 * 1000;
+/** Marked when the DataChannel opens; the benchmark reads it (ms since link open). */
+export const CHANNEL_OPEN_MARK = 'p2pvault:channel-open';
 
 /**
  * The receiver page's whole flow, outside React: join with the link's key, answer the
- * sender's sealed offer, receive, decrypt, verify, and hand out verified files only.
+ * sender's sealed offer, let the worker decrypt, verify and store, and hand out
+ * verified files only.
  */
 export class ReceiverController {
   readonly store = new SnapshotStore<ReceiverSnapshot>({
     status: 'joining',
     files: [],
     progress: emptyProgress(),
+    speed: null,
+    storage: null,
     received: [],
     error: null,
   });
   private signaling: SignalingClient | null = null;
   private link: PeerLink | null = null;
   private port: ChannelPort | null = null;
-  private session: ReceiveSession | null = null;
+  private worker: ReceiveWorkerClient | null = null;
   private sender: string | null = null;
   private iceServers: RTCIceServer[] = [];
   private readonly urls: string[] = [];
+  private transferId: string | null = null;
+  private locationChosen: ((handle: FileSystemFileHandle) => void) | null = null;
+  private readonly meter = new RateMeter();
   private disposed = false;
 
   constructor(
@@ -44,10 +58,12 @@ export class ReceiverController {
   async start(): Promise<void> {
     try {
       if (!this.keyText) throw new VaultError('key_invalid', 'link has no key');
-      const keys = await deriveSessionKeys(decodeLinkKey(this.keyText), this.sessionId);
+      const linkKey = decodeLinkKey(this.keyText);
+      const keys = await deriveSessionKeys(linkKey, this.sessionId);
       if (this.disposed) return;
+      void removeIncoming(null, STALE_INCOMING_MS);
       this.signaling = new SignalingClient(keys, {
-        signal: (from, message) => this.onSignal(from, message, keys),
+        signal: (from, message) => this.onSignal(from, message, keys, linkKey),
         peerJoined: (peer) => this.onPeerJoined(peer),
         peerLeft: (peer) => this.onPeerLeft(peer),
         fatal: (error) => this.fail(error),
@@ -61,12 +77,24 @@ export class ReceiverController {
     }
   }
 
+  /** The person clicked "Choose where to save"; must run inside that click. */
+  async chooseLocation(): Promise<void> {
+    const file = this.store.latest().files[0];
+    if (!file || !this.locationChosen) return;
+    try {
+      this.locationChosen(await pickSaveLocation(file.name));
+    } catch {
+      // Picker dismissed: keep asking.
+    }
+  }
+
   dispose(): void {
     this.disposed = true;
-    this.session?.fail(new VaultError('cancelled', USER_MESSAGES.cancelled));
+    this.worker?.terminate();
     this.teardownPeer();
     this.signaling?.close();
     for (const url of this.urls) URL.revokeObjectURL(url);
+    if (this.transferId) void removeIncoming(this.transferId);
     this.store.dispose();
   }
 
@@ -85,53 +113,81 @@ export class ReceiverController {
     }
   }
 
-  private onSignal(from: string, message: SignalPlaintext, keys: SessionKeys): void {
+  private onSignal(from: string, message: SignalPlaintext, keys: SessionKeys, linkKey: Uint8Array): void {
     if (from !== this.sender) return;
     if (message.type === 'offer') {
+      if (this.worker) return; // one transfer per page
       this.teardownPeer();
       this.link = new PeerLink(this.iceServers, false, {
         signal: (body) => void this.signaling?.send(from, body),
-        open: (channel) => this.receive(channel, keys),
+        open: (channel) => this.receive(channel, linkKey),
         failed: (error) => this.fail(error),
       });
     }
     void this.link?.handle(message);
   }
 
-  private receive(channel: RTCDataChannel, keys: SessionKeys): void {
+  private receive(channel: RTCDataChannel, linkKey: Uint8Array): void {
+    performance.mark(CHANNEL_OPEN_MARK);
     const port = (this.port = channelPort(channel));
-    const session = (this.session = new ReceiveSession({
-      keys,
-      port,
-      createSink: async (file) => createMemorySink(file),
-      onManifest: (manifest) => this.onManifest(manifest),
-      onProgress: (progress) => this.store.setThrottled({ ...this.store.latest(), progress }),
-      onFileVerified: (file) => this.onVerified(file),
+    const worker = (this.worker = new ReceiveWorkerClient({
+      send: (frame) => {
+        try {
+          port.send(frame);
+        } catch (error) {
+          this.fail(error);
+        }
+      },
+      manifest: (manifest) => this.decideStorage(manifest),
+      progress: (progress) => this.onProgress(progress),
+      verified: (fileId, sha256, file) => this.onVerified(fileId, sha256, file),
+      done: () => this.update({ status: 'done', speed: null }),
+      failed: (error) => this.fail(new VaultError(error.code, error.message), error.detail),
     }));
-    port.onFrame((frame) => session.receive(frame));
-    port.onClose((error) => session.fail(error, false));
-    session.done.then(
-      () => this.update({ status: 'done' }),
-      (error) => this.fail(error),
-    );
-  }
-
-  private onManifest(manifest: Manifest): void {
-    const tooLarge = manifest.files.find((f) => f.size > MEMORY_SINK_LIMIT);
-    if (tooLarge) throw new VaultError('too_large_for_memory', `${tooLarge.name} exceeds the in-memory limit`);
-    const total = manifest.files.reduce((sum, f) => sum + f.size, 0);
-    this.update({
-      status: 'receiving',
-      files: manifest.files.map(({ fileId, name, size }) => ({ fileId, name, size })),
-      progress: emptyProgress(total, manifest.files.length),
+    worker.start(linkKey, this.sessionId);
+    port.onFrame((frame) => worker.frame(frame));
+    port.onClose((error) => {
+      worker.abort(error);
+      this.fail(error);
     });
   }
 
-  private onVerified({ file, sha256, blob }: ReceivedFile): void {
-    const url = URL.createObjectURL(blob);
+  /** Picks where files go before any chunk is accepted (protocol §4). */
+  private async decideStorage(manifest: Manifest): Promise<StorageDecision> {
+    this.transferId = manifest.transferId;
+    const total = manifest.files.reduce((sum, f) => sum + f.size, 0);
+    this.update({
+      files: manifest.files.map(({ fileId, name, size }) => ({ fileId, name, size })),
+      progress: emptyProgress(total, manifest.files.length),
+    });
+    const plan = chooseStorage(
+      manifest.files.map((f) => f.size),
+      await detectStorage(MEMORY_SINK_LIMIT),
+    );
+    if (plan.kind === 'refuse') return plan;
+    if (plan.kind !== 'picker') {
+      this.update({ status: 'receiving', storage: plan.kind });
+      return plan;
+    }
+    this.update({ status: 'needs-location', storage: 'picker' });
+    const handle = await new Promise<FileSystemFileHandle>((resolve) => (this.locationChosen = resolve));
+    this.locationChosen = null;
+    this.update({ status: 'receiving' });
+    return { kind: 'picker', handle };
+  }
+
+  private onProgress(progress: TransferProgress): void {
+    const speed = this.meter.sample(progress.bytesDone, progress.bytesTotal, performance.now());
+    this.store.setThrottled({ ...this.store.latest(), progress, speed });
+  }
+
+  private onVerified(fileId: string, sha256: string, file: Blob): void {
+    const meta = this.store.latest().files.find((f) => f.fileId === fileId);
+    if (!meta) return;
+    const url = URL.createObjectURL(file);
     this.urls.push(url);
     const latest = this.store.latest();
-    this.update({ received: [...latest.received, { fileId: file.fileId, name: file.name, size: file.size, sha256, url }] });
+    this.update({ received: [...latest.received, { fileId, name: meta.name, size: meta.size, sha256, url }] });
   }
 
   private teardownPeer(): void {
@@ -141,12 +197,13 @@ export class ReceiverController {
     this.link = null;
   }
 
-  private fail(error: unknown): void {
-    if (this.disposed || this.store.latest().status === 'error') return;
-    if (this.store.latest().status === 'done' && error instanceof VaultError && error.code === 'channel_closed') return;
-    this.session?.fail(error);
-    // Nothing unverified is ever offered: drop what was not verified.
-    this.update({ status: 'error', error: shownError(error) });
+  private fail(error: unknown, detail?: string): void {
+    const { status } = this.store.latest();
+    if (this.disposed || status === 'error') return;
+    if (status === 'done' && error instanceof VaultError && error.code === 'channel_closed') return;
+    // Nothing unverified is ever offered: the worker discards partial files.
+    this.update({ status: 'error', error: shownError(error, detail), speed: null });
+    if (this.worker && error instanceof VaultError) this.worker.abort(error);
     // Let the error frame reach the other side before the channel closes.
     setTimeout(() => this.teardownPeer(), ERROR_LINGER_MS);
     // A receiver with a wrong key or a failed transfer leaves, freeing the link's slot.

@@ -8,6 +8,7 @@ import { SignalingClient } from '../rtc/signaling-client';
 import { chunkSizeFor } from '../transfer/chunking';
 import { fileSourceFromBlob } from '../transfer/file-source';
 import { emptyProgress } from '../transfer/progress';
+import { RateMeter } from '../transfer/rate-meter';
 import { SendSession } from '../transfer/send-session';
 import { shownError } from './errors';
 import { buildShareLink } from './share-link';
@@ -30,6 +31,7 @@ export class SenderController {
   private receiver: string | null = null;
   private iceServers: RTCIceServer[] = [];
   private disposed = false;
+  private readonly meter = new RateMeter();
 
   constructor(
     private readonly files: File[],
@@ -42,6 +44,7 @@ export class SenderController {
       expiresAt: null,
       files: files.map((f) => ({ name: f.name, size: f.size })),
       progress: emptyProgress(total, files.length),
+      speed: null,
       error: null,
     });
   }
@@ -121,8 +124,8 @@ export class SenderController {
       files: this.files.map(fileSourceFromBlob),
       chunkSize: chunkSizeFor(maxMessageSize),
       onProgress: (progress) => {
-        const status = progress.bytesDone === progress.bytesTotal ? 'verifying' : 'sending';
-        this.store.setThrottled({ ...this.store.latest(), status, progress });
+        const speed = this.meter.sample(progress.bytesDone, progress.bytesTotal, performance.now());
+        this.store.setThrottled({ ...this.store.latest(), progress, speed });
       },
     }));
     port.onFrame((frame) => session.receive(frame));
@@ -130,7 +133,7 @@ export class SenderController {
     this.update({ status: 'sending' });
     try {
       const progress = await session.run();
-      this.update({ status: 'done', progress });
+      this.update({ status: 'done', progress, speed: null });
       setTimeout(() => this.teardownPeer(), 1_000);
     } catch (error) {
       this.fail(error);
@@ -148,7 +151,7 @@ export class SenderController {
 
   private fail(error: unknown): void {
     if (this.disposed || this.store.latest().status === 'error' || this.store.latest().status === 'done') return;
-    this.update({ status: 'error', error: shownError(error) });
+    this.update({ status: 'error', error: shownError(error), speed: null });
     // Let the error frame reach the other side before the channel closes.
     setTimeout(() => this.teardownPeer(), ERROR_LINGER_MS);
   }

@@ -1,10 +1,11 @@
 import type { VaultErrorCode } from '../protocol/errors';
 import type { TransferProgress } from '../transfer/progress';
+import type { RateEstimate } from '../transfer/rate-meter';
 
 // What both pages show: the named states of the original design's state machine.
 
-export type SenderStatus = 'idle' | 'creating' | 'waiting' | 'connecting' | 'sending' | 'verifying' | 'done' | 'error';
-export type ReceiverStatus = 'joining' | 'waiting' | 'connecting' | 'receiving' | 'done' | 'error';
+export type SenderStatus = 'idle' | 'creating' | 'waiting' | 'connecting' | 'sending' | 'done' | 'error';
+export type ReceiverStatus = 'joining' | 'waiting' | 'connecting' | 'needs-location' | 'receiving' | 'done' | 'error';
 
 export interface ShownError {
   code: VaultErrorCode;
@@ -17,6 +18,7 @@ export interface SenderSnapshot {
   expiresAt: string | null;
   files: { name: string; size: number }[];
   progress: TransferProgress;
+  speed: RateEstimate | null;
   error: ShownError | null;
 }
 
@@ -32,6 +34,9 @@ export interface ReceiverSnapshot {
   status: ReceiverStatus;
   files: { fileId: string; name: string; size: number }[];
   progress: TransferProgress;
+  speed: RateEstimate | null;
+  /** Where verified files are kept until downloaded: 'opfs' (disk), 'picker' (saved already) or 'memory'. */
+  storage: 'opfs' | 'picker' | 'memory' | null;
   received: ReceivedFileView[];
   error: ShownError | null;
 }

@@ -33,6 +33,8 @@ export const TRANSFER_ERROR_CODES = [
   'size_mismatch', // the decrypted size differs from the manifest
   'hash_mismatch', // SHA-256 of the decrypted file differs from the sender's
   'too_large_for_memory', // the in-memory sink would exceed its stated limit
+  'insufficient_space', // the receiver's disk quota cannot hold the transfer
+  'write_failed', // writing to disk failed (quota, permission, disk full)
   'peer_error', // the other side reported an error
   'peer_left', // the other side left the session
   'channel_closed', // the DataChannel closed before the transfer finished
@@ -86,6 +88,8 @@ export const USER_MESSAGES: Record<VaultErrorCode, string> = {
   size_mismatch: 'The received file does not have the announced size.',
   hash_mismatch: 'The received file does not match the sender’s fingerprint (SHA-256).',
   too_large_for_memory: 'This file is too large to receive in this browser.',
+  insufficient_space: 'Not enough free disk space to receive this transfer.',
+  write_failed: 'Could not write the file to disk.',
   peer_error: 'The other browser reported an error.',
   peer_left: 'The other browser left.',
   channel_closed: 'The connection closed before the transfer finished.',

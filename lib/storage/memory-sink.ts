@@ -3,7 +3,7 @@ import type { ManifestFile } from '../protocol/messages';
 import type { FileSink } from './file-sink';
 
 /** Stated cap of the in-memory path; larger files are refused before any byte arrives. */
-export const MEMORY_SINK_LIMIT = 1024 * 1024 * 1024;
+export const MEMORY_SINK_LIMIT = 512 * 1024 * 1024;
 
 // Collects chunks as Blob parts. Fallback where no disk-backed sink exists;
 // bounded by MEMORY_SINK_LIMIT.

@@ -9,6 +9,7 @@ import { FILE_ID_BYTES } from '../protocol/ids';
 import { AckSchema, RequestSchema, type Manifest } from '../protocol/messages';
 import { chunkCount, chunkRange } from './chunking';
 import type { FileSource } from './file-source';
+import { FlowWindow } from './flow-window';
 import { ControlChannel, toVaultError } from './frame-io';
 import { sendWithBackpressure, type FramePort } from './port';
 import type { TransferProgress } from './progress';
@@ -19,7 +20,9 @@ export interface SendSessionOptions {
   port: FramePort;
   files: FileSource[];
   chunkSize: number;
+  /** Progress as the receiver acknowledges it: bytes written on the other side. */
   onProgress?: (progress: TransferProgress) => void;
+  window?: FlowWindow;
 }
 
 interface OutgoingFile {
@@ -41,6 +44,7 @@ export class SendSession {
   private incoming: Promise<void> = Promise.resolve();
   private readonly progress: TransferProgress;
   private wake: (() => void) | null = null;
+  private readonly window: FlowWindow;
 
   constructor(private readonly options: SendSessionOptions) {
     this.files = new Map();
@@ -60,6 +64,7 @@ export class SendSession {
       })),
     };
     this.state = initialSenderState(this.manifest);
+    this.window = options.window ?? new FlowWindow();
     this.control = new ControlChannel(options.keys, options.port, 'sender-to-receiver', 'receiver-to-sender');
     const total = this.manifest.files.reduce((sum, f) => sum + f.size, 0);
     this.progress = { bytesDone: 0, bytesTotal: total, filesDone: 0, filesTotal: this.manifest.files.length };
@@ -75,6 +80,7 @@ export class SendSession {
     if (this.failure || this.state.phase === 'done') return;
     this.failure = toVaultError(error);
     if (tellPeer) void this.control.sendError(this.failure);
+    this.window.interrupt();
     this.notify();
   }
 
@@ -101,10 +107,10 @@ export class SendSession {
       hash.update(plaintext);
       const last = index === count - 1;
       const ciphertext = await sealer.seal(plaintext, last);
+      await this.window.waitFor(plaintext.length, () => this.failure !== null);
       this.throwIfFailed();
       await sendWithBackpressure(this.options.port, encodeChunkFrame(id, index, last, ciphertext));
-      this.progress.bytesDone += plaintext.length;
-      this.options.onProgress?.({ ...this.progress });
+      this.window.sent(plaintext.length);
     }
     await this.control.send('file-end', { fileId: toBase64Url(id), sha256: hash.digestHex() });
   }
@@ -117,9 +123,12 @@ export class SendSession {
         this.state = senderTransition(this.state, { type: 'request', request: await this.control.open(frame, RequestSchema) });
         break;
       case 'ack': {
-        this.state = senderTransition(this.state, { type: 'ack', ack: await this.control.open(frame, AckSchema) });
+        const ack = await this.control.open(frame, AckSchema);
+        this.state = senderTransition(this.state, { type: 'ack', ack });
+        this.window.acked(ack.fileId, ack.received);
         const pending = this.state.phase === 'sending' ? this.state.pending.size : 0;
         this.progress.filesDone = this.progress.filesTotal - pending;
+        this.progress.bytesDone = this.window.acknowledged;
         this.options.onProgress?.({ ...this.progress });
         break;
       }

@@ -38,14 +38,17 @@ describe('sealed signaling envelopes', () => {
     const envelope = await sealSignal(keys, route, offer);
     const flipped = fromBase64Url(envelope.ct);
     flipped[0]! ^= 1;
+    const otherKey = await deriveSessionKeys(generateLinkKey(), SESSION);
+    const otherSession = await deriveSessionKeys(K, 'X'.repeat(22));
+    // Thunks, so no rejection exists before its expectation awaits it.
     const attempts = [
-      openSignal(await deriveSessionKeys(generateLinkKey(), SESSION), route, envelope),
-      openSignal(await deriveSessionKeys(K, 'X'.repeat(22)), route, envelope),
-      openSignal(keys, { from: route.to, to: route.from }, envelope),
-      openSignal(keys, route, { ...envelope, type: 'answer' }),
-      openSignal(keys, route, { ...envelope, ct: toBase64Url(flipped) }),
+      () => openSignal(otherKey, route, envelope),
+      () => openSignal(otherSession, route, envelope),
+      () => openSignal(keys, { from: route.to, to: route.from }, envelope),
+      () => openSignal(keys, route, { ...envelope, type: 'answer' }),
+      () => openSignal(keys, route, { ...envelope, ct: toBase64Url(flipped) }),
     ];
-    for (const attempt of attempts) await expect(attempt).rejects.toMatchObject({ code: 'envelope_invalid' });
+    for (const attempt of attempts) await expect(attempt()).rejects.toMatchObject({ code: 'envelope_invalid' });
   });
 });
 

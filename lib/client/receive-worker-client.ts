@@ -1,0 +1,74 @@
+import { VaultError, type TransferErrorCode } from '../protocol/errors';
+import type { Manifest } from '../protocol/messages';
+import type { TransferProgress } from '../transfer/progress';
+import type { FromWorker, StorageDecision, ToWorker, WorkerError } from './receive-worker-protocol';
+
+// The page's handle on the receive Worker: frames in, frames and events out.
+
+export interface ReceiveWorkerEvents {
+  send(frame: Uint8Array): void;
+  manifest(manifest: Manifest): Promise<StorageDecision>;
+  progress(progress: TransferProgress): void;
+  verified(fileId: string, sha256: string, file: Blob): void;
+  done(): void;
+  failed(error: WorkerError): void;
+}
+
+export class ReceiveWorkerClient {
+  private readonly worker: Worker;
+
+  constructor(events: ReceiveWorkerEvents) {
+    this.worker = new Worker(new URL('./receive-worker.ts', import.meta.url), { type: 'module', name: 'p2pvault-receive' });
+    this.worker.onmessage = async ({ data: message }: MessageEvent<FromWorker>) => {
+      switch (message.type) {
+        case 'send':
+          return events.send(new Uint8Array(message.data));
+        case 'manifest': {
+          const decision = await events.manifest(message.manifest).catch(
+            (error): StorageDecision => ({
+              kind: 'refuse',
+              code: error instanceof VaultError ? (error.code as TransferErrorCode) : 'cancelled',
+              message: error instanceof Error ? error.message : String(error),
+            }),
+          );
+          return this.post({ type: 'storage', decision });
+        }
+        case 'progress':
+          return events.progress(message.progress);
+        case 'verified':
+          return events.verified(message.fileId, message.sha256, message.file);
+        case 'done':
+          return events.done();
+        case 'failed':
+          return events.failed(message.error);
+      }
+    };
+    this.worker.onerror = (event) => {
+      event.preventDefault();
+      events.failed({ code: 'protocol_violation', message: `receive worker crashed: ${event.message}` });
+    };
+  }
+
+  start(linkKey: Uint8Array, sessionId: string): void {
+    this.post({ type: 'start', linkKey, sessionId });
+  }
+
+  /** Hands a frame to the worker, moving (not copying) its buffer. */
+  frame(frame: Uint8Array): void {
+    const data =
+      frame.byteOffset === 0 && frame.byteLength === frame.buffer.byteLength ? (frame.buffer as ArrayBuffer) : frame.slice().buffer;
+    this.post({ type: 'frame', data }, [data]);
+  }
+
+  abort(error: VaultError): void {
+    this.post({ type: 'abort', code: error.code as TransferErrorCode, message: error.message });
+  }
+
+  terminate(): void {
+    this.worker.terminate();
+  }
+
+  private post(message: ToWorker, transfer: Transferable[] = []): void {
+    this.worker.postMessage(message, transfer);
+  }
+}

@@ -1,0 +1,33 @@
+import type { Manifest } from '../protocol/messages';
+import type { TransferErrorCode } from '../protocol/errors';
+import type { TransferProgress } from '../transfer/progress';
+
+// Messages between the receiver page and its Worker, which decrypts, hashes and
+// writes off the main thread. Frames move as transferred ArrayBuffers (no copies).
+
+export type StorageDecision =
+  | { kind: 'opfs' }
+  | { kind: 'memory' }
+  | { kind: 'picker'; handle: FileSystemFileHandle }
+  | { kind: 'refuse'; code: TransferErrorCode; message: string };
+
+export type ToWorker =
+  | { type: 'start'; linkKey: Uint8Array; sessionId: string }
+  | { type: 'frame'; data: ArrayBuffer }
+  | { type: 'storage'; decision: StorageDecision }
+  | { type: 'abort'; code: TransferErrorCode; message: string };
+
+export interface WorkerError {
+  code: TransferErrorCode;
+  message: string;
+  /** Extra words for the person, from this browser (never from the peer). */
+  detail?: string;
+}
+
+export type FromWorker =
+  | { type: 'send'; data: ArrayBuffer }
+  | { type: 'manifest'; manifest: Manifest }
+  | { type: 'progress'; progress: TransferProgress }
+  | { type: 'verified'; fileId: string; sha256: string; file: Blob }
+  | { type: 'done' }
+  | { type: 'failed'; error: WorkerError };

@@ -1,0 +1,95 @@
+// The receiver's Worker: runs the ReceiveSession (decrypt, hash, write) so the page's
+// main thread only moves frames. Sinks: OPFS sync access handles, a picked file, or memory.
+import { deriveSessionKeys } from '../crypto/keys';
+import { VaultError, isVaultError, type TransferErrorCode } from '../protocol/errors';
+import type { Manifest, ManifestFile } from '../protocol/messages';
+import type { FileSink } from '../storage/file-sink';
+import { createMemorySink } from '../storage/memory-sink';
+import { createOpfsSink, incomingDirectory } from '../storage/opfs-sink';
+import { createWritableSink } from '../storage/writable-sink';
+import type { FramePort } from '../transfer/port';
+import { ReceiveSession } from '../transfer/receive-session';
+import type { FromWorker, StorageDecision, ToWorker } from './receive-worker-protocol';
+
+const scope = self as unknown as {
+  postMessage(message: FromWorker, transfer?: Transferable[]): void;
+  onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
+};
+const post = (message: FromWorker, transfer?: Transferable[]) => scope.postMessage(message, transfer);
+
+const port: FramePort = {
+  send(frame) {
+    const copy = frame.slice();
+    post({ type: 'send', data: copy.buffer }, [copy.buffer]);
+  },
+  // The page's DataChannel applies backpressure; the receiver only sends small acks.
+  bufferedAmount: 0,
+  drained: async () => {},
+};
+
+let session: ReceiveSession | null = null;
+const early: ArrayBuffer[] = [];
+let decide: ((decision: StorageDecision) => void) | null = null;
+let decision: StorageDecision | null = null;
+let manifest: Manifest | null = null;
+
+async function createSink(file: ManifestFile): Promise<FileSink> {
+  switch (decision?.kind) {
+    case 'opfs':
+      return createOpfsSink(await incomingDirectory(), `${manifest!.transferId}-${file.fileId}`, file);
+    case 'picker':
+      return createWritableSink(decision.handle, file);
+    case 'memory':
+      return createMemorySink(file);
+    default:
+      throw new VaultError('protocol_violation', 'no storage chosen');
+  }
+}
+
+async function onManifest(incoming: Manifest): Promise<void> {
+  manifest = incoming;
+  const chosen = new Promise<StorageDecision>((resolve) => (decide = resolve));
+  post({ type: 'manifest', manifest: incoming });
+  decision = await chosen;
+  if (decision.kind === 'refuse') throw new VaultError(decision.code, decision.message);
+}
+
+async function start(linkKey: Uint8Array, sessionId: string): Promise<void> {
+  const keys = await deriveSessionKeys(linkKey, sessionId);
+  session = new ReceiveSession({
+    keys,
+    port,
+    createSink,
+    onManifest,
+    onProgress: (progress) => post({ type: 'progress', progress }),
+    onFileVerified: ({ file, sha256, blob }) => post({ type: 'verified', fileId: file.fileId, sha256, file: blob }),
+  });
+  session.done.then(
+    () => post({ type: 'done' }),
+    (error: unknown) => {
+      const code: TransferErrorCode = isVaultError(error) ? (error.code as TransferErrorCode) : 'protocol_violation';
+      const detail = decision?.kind === 'refuse' && decision.code === code ? decision.message : undefined;
+      post({ type: 'failed', error: { code, message: error instanceof Error ? error.message : String(error), detail } });
+    },
+  );
+  for (const data of early.splice(0)) session.receive(new Uint8Array(data));
+}
+
+scope.onmessage = ({ data: message }) => {
+  switch (message.type) {
+    case 'start':
+      void start(message.linkKey, message.sessionId);
+      break;
+    case 'frame':
+      if (session) session.receive(new Uint8Array(message.data));
+      else early.push(message.data);
+      break;
+    case 'storage':
+      decide?.(message.decision);
+      decide = null;
+      break;
+    case 'abort':
+      session?.fail(new VaultError(message.code, message.message), false);
+      break;
+  }
+};

@@ -1,0 +1,106 @@
+import { join } from 'node:path';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { openPeer } from './support/peers';
+import { sha256OfFile, tempDir, writeRandomFile, writeSparseFile } from './support/temp-files';
+
+const MB = 1_000_000;
+
+async function shareFromDisk(sender: Page, path: string): Promise<string> {
+  await sender.goto('/');
+  await sender.getByTestId('file-input').setInputFiles(path);
+  const link = sender.getByTestId('share-link');
+  await expect(link).toHaveValue(/#/);
+  return link.inputValue();
+}
+
+/** A receiver whose browser offers only what `stub` leaves of its storage APIs. */
+async function receiverWith(browser: Browser, baseURL: string, stub: () => void): Promise<Page> {
+  const page = await openPeer(browser, baseURL);
+  await page.context().addInitScript(stub);
+  return page;
+}
+
+test.describe('big files stream to disk with progress, speed and ETA', () => {
+  test('a 200 MB file goes through the disk path and arrives byte-identical', async ({ browser, baseURL }) => {
+    test.setTimeout(240_000);
+    const dir = await tempDir();
+    try {
+      const path = join(dir.path, 'video.bin');
+      const expected = await writeRandomFile(path, 200 * MB);
+      const sender = await openPeer(browser, baseURL!);
+      const receiver = await openPeer(browser, baseURL!);
+      const link = await shareFromDisk(sender, path);
+      await receiver.goto(link);
+
+      await expect(receiver.getByTestId('status')).toHaveAttribute('data-status', 'receiving');
+      await expect(receiver.getByTestId('storage')).toHaveAttribute('data-storage', 'opfs');
+      // While bytes move, both sides show a smoothed speed and the time left.
+      for (const page of [sender, receiver]) {
+        await expect(page.getByTestId('speed')).toHaveText(/^\d+(\.\d)? MB\/s$/);
+        await expect(page.getByTestId('eta')).toHaveText(/left$/);
+      }
+
+      await expect(receiver.getByTestId('download')).toBeVisible({ timeout: 180_000 });
+      await expect(receiver.getByTestId('file-hash')).toHaveText(expected);
+      await expect(sender.getByTestId('status')).toHaveAttribute('data-status', 'done');
+      for (const page of [sender, receiver]) await expect(page.getByTestId('progress')).toHaveAttribute('aria-valuenow', '100');
+
+      const [download] = await Promise.all([receiver.waitForEvent('download'), receiver.getByTestId('download').click()]);
+      const saved = join(dir.path, 'saved.bin');
+      await download.saveAs(saved);
+      expect(await sha256OfFile(saved)).toBe(expected);
+    } finally {
+      await dir.remove();
+    }
+  });
+
+  test('on the in-memory path a file over the limit is refused before any byte moves', async ({ browser, baseURL }) => {
+    const dir = await tempDir();
+    try {
+      const path = join(dir.path, 'disk-image.iso');
+      await writeSparseFile(path, 600 * 1024 * 1024);
+      const sender = await openPeer(browser, baseURL!);
+      const receiver = await receiverWith(browser, baseURL!, () => {
+        // A browser without OPFS and without a save picker.
+        Object.defineProperty(StorageManager.prototype, 'getDirectory', { value: undefined, configurable: true });
+        Object.defineProperty(window, 'showSaveFilePicker', { value: undefined, configurable: true });
+      });
+      await receiver.goto(await shareFromDisk(sender, path));
+
+      const error = receiver.getByTestId('error');
+      await expect(error).toHaveAttribute('data-code', 'too_large_for_memory');
+      await expect(error).toContainText('up to 512 MiB');
+      await expect(error).toContainText('this transfer is 600 MiB');
+      await expect(receiver.getByTestId('download')).toHaveCount(0);
+      await expect(receiver.getByTestId('progress')).toHaveCount(0);
+      await expect(sender.getByTestId('error')).toHaveAttribute('data-code', 'too_large_for_memory');
+    } finally {
+      await dir.remove();
+    }
+  });
+
+  test('a receiver without enough free space is told so before the transfer starts', async ({ browser, baseURL }) => {
+    const dir = await tempDir();
+    try {
+      const path = join(dir.path, 'backup.tar');
+      await writeSparseFile(path, 300 * 1024 * 1024);
+      const sender = await openPeer(browser, baseURL!);
+      const receiver = await receiverWith(browser, baseURL!, () => {
+        Object.defineProperty(StorageManager.prototype, 'estimate', {
+          value: async () => ({ quota: 200 * 1024 * 1024, usage: 0 }),
+          configurable: true,
+        });
+        Object.defineProperty(window, 'showSaveFilePicker', { value: undefined, configurable: true });
+      });
+      await receiver.goto(await shareFromDisk(sender, path));
+
+      const error = receiver.getByTestId('error');
+      await expect(error).toHaveAttribute('data-code', 'insufficient_space');
+      await expect(error).toContainText('It needs 300 MiB; this browser can store 136 MiB.');
+      await expect(receiver.getByTestId('progress')).toHaveCount(0);
+      await expect(sender.getByTestId('error')).toHaveAttribute('data-code', 'insufficient_space');
+    } finally {
+      await dir.remove();
+    }
+  });
+});
