@@ -37,8 +37,12 @@ export function useReceiver(sessionId: string) {
       setController(created);
       void created.start();
     });
+    // Leaving the page deletes received files kept in the browser's storage.
+    const leave = () => created.dispose();
+    window.addEventListener('pagehide', leave);
     return () => {
       clearTimeout(start);
+      window.removeEventListener('pagehide', leave);
       created.dispose();
     };
   }, [sessionId]);

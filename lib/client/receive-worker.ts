@@ -32,6 +32,10 @@ const early: ArrayBuffer[] = [];
 let decide: ((decision: StorageDecision) => void) | null = null;
 let decision: StorageDecision | null = null;
 let manifest: Manifest | null = null;
+let lastProgressPost = 0;
+
+/** Progress reaches the page at most every 100 ms (and always at a file's end). */
+const PROGRESS_INTERVAL_MS = 100;
 
 async function createSink(file: ManifestFile): Promise<FileSink> {
   switch (decision?.kind) {
@@ -61,7 +65,13 @@ async function start(linkKey: Uint8Array, sessionId: string): Promise<void> {
     port,
     createSink,
     onManifest,
-    onProgress: (progress) => post({ type: 'progress', progress }),
+    onProgress: (progress) => {
+      const now = performance.now();
+      const fileEnded = progress.filesDone > 0 && progress.bytesDone === progress.bytesTotal;
+      if (now - lastProgressPost < PROGRESS_INTERVAL_MS && !fileEnded) return;
+      lastProgressPost = now;
+      post({ type: 'progress', progress });
+    },
     onFileVerified: ({ file, sha256, blob }) => post({ type: 'verified', fileId: file.fileId, sha256, file: blob }),
   });
   session.done.then(

@@ -20,8 +20,9 @@ import type { ReceiverSnapshot } from './transfer-status';
 const ERROR_LINGER_MS = 500;
 /** Leftovers in OPFS from pages closed this long ago are removed. */
 const STALE_INCOMING_MS = 60 * 60 * 1000;
-/** Marked when the DataChannel opens; the benchmark reads it (ms since link open). */
+/** Marked when the DataChannel opens and when every file verified; the benchmark reads them. */
 export const CHANNEL_OPEN_MARK = 'p2pvault:channel-open';
+export const DONE_MARK = 'p2pvault:done';
 
 /**
  * The receiver page's whole flow, outside React: join with the link's key, answer the
@@ -89,6 +90,7 @@ export class ReceiverController {
   }
 
   dispose(): void {
+    if (this.disposed) return;
     this.disposed = true;
     this.worker?.terminate();
     this.teardownPeer();
@@ -141,7 +143,10 @@ export class ReceiverController {
       manifest: (manifest) => this.decideStorage(manifest),
       progress: (progress) => this.onProgress(progress),
       verified: (fileId, sha256, file) => this.onVerified(fileId, sha256, file),
-      done: () => this.update({ status: 'done', speed: null }),
+      done: () => {
+        performance.mark(DONE_MARK);
+        this.update({ status: 'done', speed: null });
+      },
       failed: (error) => this.fail(new VaultError(error.code, error.message), error.detail),
     }));
     worker.start(linkKey, this.sessionId);

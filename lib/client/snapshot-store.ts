@@ -9,7 +9,7 @@ export class SnapshotStore<S> {
 
   constructor(
     private snapshot: S,
-    private readonly throttleMs = 100,
+    private readonly throttleMs = 250,
   ) {}
 
   readonly subscribe = (listener: () => void): (() => void) => {

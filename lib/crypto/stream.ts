@@ -110,19 +110,21 @@ export class StreamOpener {
     return this.finished;
   }
 
-  async open(index: number, last: boolean, ciphertext: Uint8Array): Promise<Uint8Array> {
+  /**
+   * Order violations throw at once (synchronously), so a pipeline that starts many
+   * decryptions learns of a dropped or repeated chunk at the frame that shows it.
+   */
+  open(index: number, last: boolean, ciphertext: Uint8Array): Promise<Uint8Array> {
     if (this.failed) throw new VaultError('protocol_violation', 'stream already failed');
-    if (this.finished) return this.fail('chunk_after_last', `chunk ${index} arrived after the last chunk`);
-    if (index < this.nextIndex) return this.fail('chunk_duplicate', `chunk ${index} arrived again`);
-    if (index > this.nextIndex) return this.fail('chunk_missing', `chunk ${this.nextIndex} is missing (got ${index})`);
+    if (this.finished) this.fail('chunk_after_last', `chunk ${index} arrived after the last chunk`);
+    if (index < this.nextIndex) this.fail('chunk_duplicate', `chunk ${index} arrived again`);
+    if (index > this.nextIndex) this.fail('chunk_missing', `chunk ${this.nextIndex} is missing (got ${index})`);
     this.nextIndex++;
     if (last) this.finished = true;
-    try {
-      return await openChunk(this.key, this.fileId, index, last, ciphertext);
-    } catch (error) {
+    return openChunk(this.key, this.fileId, index, last, ciphertext).catch((error: unknown) => {
       this.failed = true;
       throw error;
-    }
+    });
   }
 
   /** Call when the sender says the file ended; throws unless the last chunk arrived. */

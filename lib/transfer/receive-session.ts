@@ -34,7 +34,7 @@ interface IncomingFile {
   file: ManifestFile;
   opener: StreamOpener;
   hash: IncrementalHash;
-  sink: FileSink;
+  sink: Promise<FileSink>;
   chunks: number;
   bytes: number;
 }
@@ -47,6 +47,8 @@ interface IncomingFile {
 export class ReceiveSession {
   private state: ReceiverState = initialReceiverState;
   private incoming: Promise<void> = Promise.resolve();
+  /** Second stage: opened chunks are hashed and written in order while later ones decrypt. */
+  private writes: Promise<void> = Promise.resolve();
   private current: IncomingFile | null = null;
   private failure: VaultError | null = null;
   private readonly control: ControlChannel;
@@ -75,7 +77,7 @@ export class ReceiveSession {
     this.failure = toVaultError(error);
     const sink = this.current?.sink;
     this.current = null;
-    void sink?.abort();
+    void sink?.then((s) => s.abort()).catch(() => {});
     if (tellPeer) void this.control.sendError(this.failure);
     this.settle.reject(this.failure);
   }
@@ -113,16 +115,22 @@ export class ReceiveSession {
     const size = frame.ciphertext.length - GCM_TAG_BYTES;
     this.state = receiverTransition(this.state, { type: 'chunk', fileId, last: frame.last, size });
     const incoming = this.current ?? (this.current = await this.openFile(currentFile(this.state)!));
-    const plaintext = await incoming.opener.open(frame.index, frame.last, frame.ciphertext);
-    incoming.hash.update(plaintext);
-    await incoming.sink.write(plaintext);
-    incoming.chunks++;
-    incoming.bytes += plaintext.length;
-    this.progress.bytesDone += plaintext.length;
-    this.options.onProgress?.({ ...this.progress });
-    if (incoming.chunks % ACK_EVERY_CHUNKS === 0 && !frame.last) {
-      await this.control.send('ack', { fileId, received: incoming.bytes, verified: false });
-    }
+    // Start decrypting now; hashing and writing happen in order in the second stage.
+    const opened = incoming.opener.open(frame.index, frame.last, frame.ciphertext);
+    opened.catch(() => {}); // observed by the write stage
+    this.writes = this.writes.then(async () => {
+      const plaintext = await opened;
+      incoming.hash.update(plaintext);
+      await (await incoming.sink).write(plaintext);
+      incoming.chunks++;
+      incoming.bytes += plaintext.length;
+      this.progress.bytesDone += plaintext.length;
+      this.options.onProgress?.({ ...this.progress });
+      if (incoming.chunks % ACK_EVERY_CHUNKS === 0 && !frame.last) {
+        await this.control.send('ack', { fileId, received: incoming.bytes, verified: false });
+      }
+    });
+    this.writes.catch((error) => this.fail(error));
   }
 
   private async onFileEnd(frame: ControlFrame): Promise<void> {
@@ -130,9 +138,10 @@ export class ReceiveSession {
     this.state = receiverTransition(this.state, { type: 'file-end', fileId: end.fileId });
     const incoming = this.current!;
     incoming.opener.finish();
+    await this.writes;
     const sha256 = incoming.hash.digestHex();
     if (sha256 !== end.sha256) throw new VaultError('hash_mismatch', `${incoming.file.name}: SHA-256 differs from the sender's`);
-    const blob = await incoming.sink.close();
+    const blob = await (await incoming.sink).close();
     this.current = null;
     this.state = receiverTransition(this.state, { type: 'file-verified', fileId: end.fileId });
     const received = { file: incoming.file, sha256, blob };
@@ -146,11 +155,9 @@ export class ReceiveSession {
 
   private async openFile(file: ManifestFile): Promise<IncomingFile> {
     const id = fromBase64Url(file.fileId);
-    const [key, hash, sink] = await Promise.all([
-      deriveFileKey(this.options.keys, id, 0),
-      createIncrementalSha256(),
-      this.options.createSink(file),
-    ]);
+    const sink = this.options.createSink(file);
+    sink.catch(() => {}); // a failure surfaces at the first write
+    const [key, hash] = await Promise.all([deriveFileKey(this.options.keys, id, 0), createIncrementalSha256()]);
     return { file, opener: new StreamOpener(key, id), hash, sink, chunks: 0, bytes: 0 };
   }
 }

@@ -25,6 +25,9 @@ export interface SendSessionOptions {
   window?: FlowWindow;
 }
 
+/** Chunks read ahead of the one being sealed and sent. */
+const READ_AHEAD_CHUNKS = 4;
+
 interface OutgoingFile {
   id: Uint8Array;
   source: FileSource;
@@ -99,10 +102,23 @@ export class SendSession {
     const sealer = new StreamSealer(await deriveFileKey(this.options.keys, id, 0), id);
     const hash = await createIncrementalSha256();
     const count = chunkCount(source.size, chunkSize);
+    // Reads run a few chunks ahead so the disk, the cipher and the channel overlap.
+    const reads: Promise<Uint8Array>[] = [];
+    let nextRead = 0;
+    const readAhead = () => {
+      for (; reads.length < READ_AHEAD_CHUNKS && nextRead < count; nextRead++) {
+        const { start, end } = chunkRange(source.size, chunkSize, nextRead);
+        const read = source.read(start, end);
+        read.catch(() => {}); // awaited in order below; a failure there ends the transfer
+        reads.push(read);
+      }
+    };
+    readAhead();
     for (let index = 0; index < count; index++) {
       this.throwIfFailed();
       const { start, end } = chunkRange(source.size, chunkSize, index);
-      const plaintext = await source.read(start, end);
+      const plaintext = await reads.shift()!;
+      readAhead();
       if (plaintext.length !== end - start) throw new VaultError('size_mismatch', `${source.name} changed while being sent`);
       hash.update(plaintext);
       const last = index === count - 1;

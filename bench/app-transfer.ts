@@ -1,0 +1,67 @@
+import type { Browser, Page } from '@playwright/test';
+import { openPeer } from '../tests/e2e/support/peers';
+import type { TempFile } from './util';
+
+// One run of the real product: pick the file on the sender, open its link on the
+// receiver, wait until both sides say "done", check the hash the receiver shows.
+// Fresh contexts each time: a share link is good for one session only.
+
+export interface AppRun {
+  /** From the receiver's goto(link) to its status turning "done". */
+  elapsedMs: number;
+  /** From the receiver's DataChannel opening to every file verified (its own marks); null if absent. */
+  transferMs: number | null;
+  /** performance.mark('p2pvault:channel-open') on the receiver, ms after link open; null if absent. */
+  channelOpenMs: number | null;
+  shownHash: string;
+}
+
+/** Waits until the page's data-status is "done"; throws on "error" or a crash. */
+async function settledStatus(page: Page, who: string, timeoutMs: number): Promise<void> {
+  const crashed = new Promise<never>((_, reject) => page.once('crash', () => reject(new Error(`${who} page crashed`))));
+  crashed.catch(() => {}); // a crash after the race is over must not become an unhandled rejection
+  const settled = page.waitForFunction(
+    () => {
+      const status = document.querySelector('[data-testid="status"]')?.getAttribute('data-status');
+      return status === 'done' || status === 'error' ? status : false;
+    },
+    undefined,
+    { polling: 50, timeout: timeoutMs },
+  );
+  const status = await Promise.race([settled.then((handle) => handle.jsonValue()), crashed]);
+  if (status === 'error') {
+    const error = page.getByTestId('error');
+    const detail = (await error.count()) ? `${await error.getAttribute('data-code')}: ${await error.innerText()}` : 'no error shown';
+    throw new Error(`${who} reported an error (${detail})`);
+  }
+}
+
+export async function appTransfer(senderBrowser: Browser, newReceiverPage: () => Promise<Page>, url: string, file: TempFile, timeoutMs: number): Promise<AppRun> {
+  const sender = await openPeer(senderBrowser, url);
+  const receiver = await newReceiverPage();
+  try {
+    await sender.goto('/');
+    // With a connected (remote) browser Playwright copies the file over first: not timed.
+    await sender.getByTestId('file-input').setInputFiles(file.path, { timeout: timeoutMs });
+    const linkInput = sender.getByTestId('share-link');
+    const hasLink = () => /\/s\/[^#]+#.+$/.test(document.querySelector<HTMLInputElement>('[data-testid="share-link"]')?.value ?? '');
+    await sender.waitForFunction(hasLink, undefined, { timeout: 60_000 });
+    const link = await linkInput.inputValue();
+
+    const start = performance.now();
+    await receiver.goto(link);
+    await settledStatus(receiver, 'receiver', timeoutMs);
+    const elapsedMs = performance.now() - start;
+
+    const [open, done] = await receiver.evaluate(() =>
+      ['p2pvault:channel-open', 'p2pvault:done'].map((name) => performance.getEntriesByName(name)[0]?.startTime ?? null),
+    );
+    const shownHash = (await receiver.getByTestId('file-hash').innerText()).trim();
+    await settledStatus(sender, 'sender', 60_000);
+    const transferMs = open != null && done != null ? done - open : null;
+    return { elapsedMs, transferMs, channelOpenMs: open ?? null, shownHash };
+  } finally {
+    // Closing the receiver page deletes its received file from OPFS (pagehide).
+    await Promise.allSettled([sender.context().close(), receiver.close()]);
+  }
+}
