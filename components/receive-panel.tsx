@@ -54,7 +54,7 @@ export function ReceivePanel({ sessionId }: { sessionId: string }) {
       {(status === 'receiving' || status === 'done') && (
         <ProgressBar progress={snapshot.progress} speed={snapshot.speed} label="Receiving progress" />
       )}
-      {snapshot.storage && status !== 'error' && (
+      {snapshot.storage && (status === 'receiving' || status === 'done') && (
         <p data-testid="storage" data-storage={snapshot.storage} className="text-xs text-slate-500 dark:text-slate-400">
           {STORAGE_TEXT[snapshot.storage]}
         </p>

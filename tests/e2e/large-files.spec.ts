@@ -103,4 +103,40 @@ test.describe('big files stream to disk with progress, speed and ETA', () => {
       await dir.remove();
     }
   });
+
+  test('when browser storage is full, the file goes into the location the person picks', async ({ browser, baseURL }) => {
+    const sender = await openPeer(browser, baseURL!);
+    const receiver = await receiverWith(browser, baseURL!, () => {
+      Object.defineProperty(StorageManager.prototype, 'estimate', {
+        value: async () => ({ quota: 1024 * 1024, usage: 0 }),
+        configurable: true,
+      });
+      // Playwright cannot drive the native picker: this one "picks" a file handle the
+      // page can write, so the real picker code path (a writable stream) runs.
+      Object.defineProperty(window, 'showSaveFilePicker', {
+        value: async (options: { suggestedName?: string }) => {
+          (window as unknown as { pickedName?: string }).pickedName = options.suggestedName;
+          return (await navigator.storage.getDirectory()).getFileHandle('picked-by-person.bin', { create: true });
+        },
+        configurable: true,
+      });
+    });
+    const file = { name: 'report.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(3 * 1024 * 1024 + 7, 42) };
+    await sender.goto('/');
+    await sender.getByTestId('file-input').setInputFiles(file);
+    await receiver.goto(await sender.getByTestId('share-link').inputValue());
+
+    await expect(receiver.getByTestId('status')).toHaveAttribute('data-status', 'needs-location');
+    await expect(receiver.getByTestId('progress')).toHaveCount(0);
+    await receiver.getByTestId('choose-location').click();
+    await expect(receiver.getByTestId('download')).toBeVisible({ timeout: 60_000 });
+    await expect(receiver.getByTestId('storage')).toHaveAttribute('data-storage', 'picker');
+    expect(await receiver.evaluate(() => (window as unknown as { pickedName?: string }).pickedName)).toBe('report.pdf');
+    const written = await receiver.evaluate(async () => {
+      const handle = await (await navigator.storage.getDirectory()).getFileHandle('picked-by-person.bin');
+      const bytes = new Uint8Array(await (await handle.getFile()).arrayBuffer());
+      return { size: bytes.length, allFortyTwo: bytes.every((b) => b === 42) };
+    });
+    expect(written).toEqual({ size: file.buffer.length, allFortyTwo: true });
+  });
 });
