@@ -3,18 +3,9 @@
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { ReceiverController } from '@/lib/client/receiver-controller';
 import { keyFromHash } from '@/lib/client/share-link';
-import type { ReceiverSnapshot } from '@/lib/client/transfer-status';
-import { emptyProgress } from '@/lib/transfer/progress';
+import { INITIAL_RECEIVER_SNAPSHOT } from '@/lib/client/transfer-status';
 
-const JOINING: ReceiverSnapshot = {
-  status: 'joining',
-  files: [],
-  progress: emptyProgress(),
-  speed: null,
-  storage: null,
-  received: [],
-  error: null,
-};
+const JOINING = INITIAL_RECEIVER_SNAPSHOT;
 const noop = () => () => {};
 const storageKey = (sessionId: string) => `p2pvault:key:${sessionId}`;
 

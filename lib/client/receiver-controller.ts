@@ -14,7 +14,7 @@ import type { StorageDecision } from './receive-worker-protocol';
 import { ReceiveWorkerClient } from './receive-worker-client';
 import { SnapshotStore } from './snapshot-store';
 import { detectStorage, pickSaveLocation, removeIncoming } from './storage-capabilities';
-import type { ReceiverSnapshot } from './transfer-status';
+import { INITIAL_RECEIVER_SNAPSHOT, type ReceiverSnapshot } from './transfer-status';
 
 /** How long a failed side keeps the channel open so its error frame is delivered. */
 const ERROR_LINGER_MS = 500;
@@ -30,15 +30,7 @@ export const DONE_MARK = 'p2pvault:done';
  * verified files only.
  */
 export class ReceiverController {
-  readonly store = new SnapshotStore<ReceiverSnapshot>({
-    status: 'joining',
-    files: [],
-    progress: emptyProgress(),
-    speed: null,
-    storage: null,
-    received: [],
-    error: null,
-  });
+  readonly store = new SnapshotStore<ReceiverSnapshot>(INITIAL_RECEIVER_SNAPSHOT);
   private signaling: SignalingClient | null = null;
   private link: PeerLink | null = null;
   private port: ChannelPort | null = null;

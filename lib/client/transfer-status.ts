@@ -1,5 +1,5 @@
 import type { VaultErrorCode } from '../protocol/errors';
-import type { TransferProgress } from '../transfer/progress';
+import { emptyProgress, type TransferProgress } from '../transfer/progress';
 import type { RateEstimate } from '../transfer/rate-meter';
 
 // What both pages show: the named states of the original design's state machine.
@@ -40,3 +40,14 @@ export interface ReceiverSnapshot {
   received: ReceivedFileView[];
   error: ShownError | null;
 }
+
+/** What the receiver page shows before its controller reports anything. */
+export const INITIAL_RECEIVER_SNAPSHOT: ReceiverSnapshot = {
+  status: 'joining',
+  files: [],
+  progress: emptyProgress(),
+  speed: null,
+  storage: null,
+  received: [],
+  error: null,
+};
