@@ -49,8 +49,8 @@ export class ReceiveWorkerClient {
     };
   }
 
-  start(linkKey: Uint8Array, sessionId: string): void {
-    this.post({ type: 'start', linkKey, sessionId });
+  start(linkKey: Uint8Array, sessionId: string, transcript: Uint8Array): void {
+    this.post({ type: 'start', linkKey, sessionId, transcript });
   }
 
   /** Hands a frame to the worker, moving (not copying) its buffer. */

@@ -12,7 +12,7 @@ export type StorageDecision =
   | { kind: 'refuse'; code: TransferErrorCode; message: string };
 
 export type ToWorker =
-  | { type: 'start'; linkKey: Uint8Array; sessionId: string }
+  | { type: 'start'; linkKey: Uint8Array; sessionId: string; transcript: Uint8Array }
   | { type: 'frame'; data: ArrayBuffer }
   | { type: 'storage'; decision: StorageDecision }
   | { type: 'abort'; code: TransferErrorCode; message: string };

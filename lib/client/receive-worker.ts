@@ -58,11 +58,12 @@ async function onManifest(incoming: Manifest): Promise<void> {
   if (decision.kind === 'refuse') throw new VaultError(decision.code, decision.message);
 }
 
-async function start(linkKey: Uint8Array, sessionId: string): Promise<void> {
+async function start(linkKey: Uint8Array, sessionId: string, transcript: Uint8Array): Promise<void> {
   const keys = await deriveSessionKeys(linkKey, sessionId);
   session = new ReceiveSession({
     keys,
     port,
+    transcript,
     createSink,
     onManifest,
     onProgress: (progress) => {
@@ -88,7 +89,7 @@ async function start(linkKey: Uint8Array, sessionId: string): Promise<void> {
 scope.onmessage = ({ data: message }) => {
   switch (message.type) {
     case 'start':
-      void start(message.linkKey, message.sessionId);
+      void start(message.linkKey, message.sessionId, message.transcript);
       break;
     case 'frame':
       if (session) session.receive(new Uint8Array(message.data));

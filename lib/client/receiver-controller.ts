@@ -1,3 +1,4 @@
+import { confirmationTranscript } from '../crypto/key-confirmation';
 import { decodeLinkKey, deriveSessionKeys, type SessionKeys } from '../crypto/keys';
 import { VaultError } from '../protocol/errors';
 import type { Manifest } from '../protocol/messages';
@@ -114,14 +115,15 @@ export class ReceiverController {
       this.teardownPeer();
       this.link = new PeerLink(this.iceServers, false, {
         signal: (body) => void this.signaling?.send(from, body),
-        open: (channel) => this.receive(channel, linkKey),
+        open: (channel, _maxMessageSize, fingerprints) =>
+          this.receive(channel, linkKey, confirmationTranscript(this.sessionId, fingerprints.remote, fingerprints.local)),
         failed: (error) => this.fail(error),
       });
     }
     void this.link?.handle(message);
   }
 
-  private receive(channel: RTCDataChannel, linkKey: Uint8Array): void {
+  private receive(channel: RTCDataChannel, linkKey: Uint8Array, transcript: Uint8Array): void {
     performance.mark(CHANNEL_OPEN_MARK);
     const port = (this.port = channelPort(channel));
     const worker = (this.worker = new ReceiveWorkerClient({
@@ -141,7 +143,7 @@ export class ReceiverController {
       },
       failed: (error) => this.fail(new VaultError(error.code, error.message), error.detail),
     }));
-    worker.start(linkKey, this.sessionId);
+    worker.start(linkKey, this.sessionId, transcript);
     port.onFrame((frame) => worker.frame(frame));
     port.onClose((error) => {
       worker.abort(error);

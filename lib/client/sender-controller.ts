@@ -1,3 +1,4 @@
+import { confirmationTranscript } from '../crypto/key-confirmation';
 import { deriveSessionKeys, encodeLinkKey, generateLinkKey, type SessionKeys } from '../crypto/keys';
 import { CreateSessionResponseSchema } from '../protocol/api';
 import { USER_MESSAGES, VaultError } from '../protocol/errors';
@@ -97,7 +98,8 @@ export class SenderController {
     this.update({ status: 'connecting' });
     this.link = new PeerLink(this.iceServers, true, {
       signal: (body) => void this.signaling?.send(peer.peerId, body),
-      open: (channel, maxMessageSize) => void this.send(channel, maxMessageSize, keys),
+      open: (channel, maxMessageSize, fingerprints) =>
+        void this.send(channel, maxMessageSize, keys, confirmationTranscript(keys.sessionId, fingerprints.local, fingerprints.remote)),
       failed: (error) => this.fail(error),
     });
     void this.link.start().catch((error) => this.fail(error));
@@ -116,11 +118,12 @@ export class SenderController {
     // own close tells us if the receiver really went away.
   }
 
-  private async send(channel: RTCDataChannel, maxMessageSize: number, keys: SessionKeys): Promise<void> {
+  private async send(channel: RTCDataChannel, maxMessageSize: number, keys: SessionKeys, transcript: Uint8Array): Promise<void> {
     const port = (this.port = channelPort(channel));
     const session = (this.session = new SendSession({
       keys,
       port,
+      transcript,
       files: this.files.map(fileSourceFromBlob),
       chunkSize: chunkSizeFor(maxMessageSize),
       onProgress: (progress) => {

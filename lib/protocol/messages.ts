@@ -58,3 +58,7 @@ export type Ack = z.infer<typeof AckSchema>;
 
 export const ErrorBodySchema = z.object({ code: z.enum(TRANSFER_ERROR_CODES), message: z.string().max(500) }).strict();
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+/** Key confirmation: HMAC-SHA256 (base64url, 32 bytes) over the connection transcript. */
+export const HelloSchema = z.object({ mac: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'mac must be 32 bytes of base64url') }).strict();
+export type Hello = z.infer<typeof HelloSchema>;

@@ -1,5 +1,6 @@
 import { VaultError } from '../protocol/errors';
 import type { IceServer, SignalPlaintext } from '../protocol/signaling';
+import { sdpFingerprints } from './fingerprints';
 import type { SignalBody } from './signaling-client';
 
 // One RTCPeerConnection with one reliable, ordered DataChannel. The sender offers and
@@ -10,7 +11,8 @@ const CONNECT_TIMEOUT_MS = 20_000;
 
 export interface PeerLinkEvents {
   signal(body: SignalBody): void;
-  open(channel: RTCDataChannel, maxMessageSize: number): void;
+  /** `fingerprints`: the DTLS fingerprints this side connected with, for key confirmation. */
+  open(channel: RTCDataChannel, maxMessageSize: number, fingerprints: { local: string[]; remote: string[] }): void;
   failed(error: VaultError): void;
 }
 
@@ -83,7 +85,10 @@ export class PeerLink {
     channel.onopen = () => {
       this.opened = true;
       clearTimeout(this.timer);
-      this.events.open(channel, this.pc.sctp?.maxMessageSize ?? 65_536);
+      this.events.open(channel, this.pc.sctp?.maxMessageSize ?? 65_536, {
+        local: sdpFingerprints(this.pc.localDescription?.sdp ?? ''),
+        remote: sdpFingerprints(this.pc.remoteDescription?.sdp ?? ''),
+      });
     };
   }
 

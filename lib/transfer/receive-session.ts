@@ -1,10 +1,11 @@
 import { fromBase64Url, toBase64Url } from '../crypto/base64url';
 import { createIncrementalSha256, type IncrementalHash } from '../crypto/hash';
+import { confirmationMac, verifyConfirmation } from '../crypto/key-confirmation';
 import { deriveFileKey, type SessionKeys } from '../crypto/keys';
 import { StreamOpener } from '../crypto/stream';
 import { VaultError } from '../protocol/errors';
 import { decodeFrame, GCM_TAG_BYTES, type ChunkFrame, type ControlFrame } from '../protocol/frames';
-import { FileEndSchema, ManifestSchema, type Manifest, type ManifestFile } from '../protocol/messages';
+import { FileEndSchema, HelloSchema, ManifestSchema, type Manifest, type ManifestFile } from '../protocol/messages';
 import type { FileSink, SinkFactory } from '../storage/file-sink';
 import { ControlChannel, toVaultError } from './frame-io';
 import type { FramePort } from './port';
@@ -20,6 +21,8 @@ export interface ReceivedFile {
 export interface ReceiveSessionOptions {
   keys: SessionKeys;
   port: FramePort;
+  /** What this connection is (session id and both DTLS fingerprints), for key confirmation. */
+  transcript: Uint8Array;
   createSink: SinkFactory;
   /** Called when the manifest arrives, before any chunk is accepted; throw to refuse it. */
   onManifest?: (manifest: Manifest) => void | Promise<void>;
@@ -51,6 +54,7 @@ export class ReceiveSession {
   private writes: Promise<void> = Promise.resolve();
   private current: IncomingFile | null = null;
   private failure: VaultError | null = null;
+  private confirmed = false;
   private readonly control: ControlChannel;
   private progress: TransferProgress = { bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: 0 };
   private readonly received: ReceivedFile[] = [];
@@ -85,7 +89,12 @@ export class ReceiveSession {
   private async handle(data: Uint8Array): Promise<void> {
     if (this.finished) return;
     const frame = decodeFrame(data);
+    if (!this.confirmed && frame.type !== 'hello' && frame.type !== 'error' && frame.type !== 'cancel') {
+      throw new VaultError('protocol_violation', `${frame.type} before key confirmation`);
+    }
     switch (frame.type) {
+      case 'hello':
+        return this.onHello(frame);
       case 'manifest':
         return this.onManifest(frame);
       case 'chunk':
@@ -98,6 +107,15 @@ export class ReceiveSession {
       default:
         throw new VaultError('protocol_violation', `receiver does not accept ${frame.type} frames`);
     }
+  }
+
+  private async onHello(frame: ControlFrame): Promise<void> {
+    if (this.confirmed) throw new VaultError('protocol_violation', 'second hello');
+    const { mac } = await this.control.open(frame, HelloSchema);
+    const { keys, transcript } = this.options;
+    await verifyConfirmation(keys, 'sender', transcript, mac);
+    this.confirmed = true;
+    await this.control.send('hello', { mac: await confirmationMac(keys, 'receiver', transcript) });
   }
 
   private async onManifest(frame: ControlFrame): Promise<void> {

@@ -1,12 +1,13 @@
 import { toBase64Url } from '../crypto/base64url';
 import { createIncrementalSha256 } from '../crypto/hash';
+import { confirmationMac, verifyConfirmation } from '../crypto/key-confirmation';
 import { deriveFileKey, type SessionKeys } from '../crypto/keys';
 import { StreamSealer } from '../crypto/stream';
 import { randomBytes } from '../crypto/webcrypto';
 import { VaultError } from '../protocol/errors';
 import { decodeFrame, encodeChunkFrame } from '../protocol/frames';
 import { FILE_ID_BYTES } from '../protocol/ids';
-import { AckSchema, RequestSchema, type Manifest } from '../protocol/messages';
+import { AckSchema, HelloSchema, RequestSchema, type Manifest } from '../protocol/messages';
 import { chunkCount, chunkRange } from './chunking';
 import type { FileSource } from './file-source';
 import { FlowWindow } from './flow-window';
@@ -18,6 +19,8 @@ import { initialSenderState, senderTransition, type SenderState } from './sender
 export interface SendSessionOptions {
   keys: SessionKeys;
   port: FramePort;
+  /** What this connection is (session id and both DTLS fingerprints), for key confirmation. */
+  transcript: Uint8Array;
   files: FileSource[];
   chunkSize: number;
   /** Progress as the receiver acknowledges it: bytes written on the other side. */
@@ -47,6 +50,7 @@ export class SendSession {
   private incoming: Promise<void> = Promise.resolve();
   private readonly progress: TransferProgress;
   private wake: (() => void) | null = null;
+  private peerConfirmed = false;
   private readonly window: FlowWindow;
 
   constructor(private readonly options: SendSessionOptions) {
@@ -88,6 +92,10 @@ export class SendSession {
   }
 
   async run(): Promise<TransferProgress> {
+    const { keys, transcript } = this.options;
+    await this.control.send('hello', { mac: await confirmationMac(keys, 'sender', transcript) });
+    // Nothing about the files leaves before the receiver proved it holds K on this connection.
+    await this.until(() => this.peerConfirmed);
     await this.control.send('manifest', this.manifest);
     await this.until(() => this.state.phase !== 'awaiting-request');
     if (this.state.phase === 'sending') {
@@ -134,7 +142,17 @@ export class SendSession {
   private async handle(data: Uint8Array): Promise<void> {
     if (this.failure) return;
     const frame = decodeFrame(data);
+    if (!this.peerConfirmed && frame.type !== 'hello' && frame.type !== 'error' && frame.type !== 'cancel') {
+      throw new VaultError('protocol_violation', `${frame.type} before key confirmation`);
+    }
     switch (frame.type) {
+      case 'hello': {
+        if (this.peerConfirmed) throw new VaultError('protocol_violation', 'second hello');
+        const { mac } = await this.control.open(frame, HelloSchema);
+        await verifyConfirmation(this.options.keys, 'receiver', this.options.transcript, mac);
+        this.peerConfirmed = true;
+        break;
+      }
       case 'request':
         this.state = senderTransition(this.state, { type: 'request', request: await this.control.open(frame, RequestSchema) });
         break;

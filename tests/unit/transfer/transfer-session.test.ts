@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { confirmationTranscript } from '../../../lib/crypto/key-confirmation';
 import { deriveSessionKeys, generateLinkKey } from '../../../lib/crypto/keys';
 import { randomBytes } from '../../../lib/crypto/webcrypto';
 import { decodeFrame } from '../../../lib/protocol/frames';
@@ -17,15 +18,21 @@ function source(name: string, data: Uint8Array): FileSource {
 
 const sha = (data: Uint8Array | Buffer) => createHash('sha256').update(data).digest('hex');
 
-async function transfer(files: FileSource[], opts: { tapToReceiver?: Tap; receiverKey?: Uint8Array } = {}) {
+const transcript = confirmationTranscript('session-under-test-000', ['sha-256 aa:bb'], ['sha-256 cc:dd']);
+
+async function transfer(
+  files: FileSource[],
+  opts: { tapToReceiver?: Tap; receiverKey?: Uint8Array; receiverTranscript?: Uint8Array } = {},
+) {
   const linkKey = generateLinkKey();
   const senderKeys = await deriveSessionKeys(linkKey, 'session-under-test-000');
   const receiverKeys = opts.receiverKey ? await deriveSessionKeys(opts.receiverKey, 'session-under-test-000') : senderKeys;
   const pair = memoryPortPair(opts.tapToReceiver);
-  const sender = new SendSession({ keys: senderKeys, port: pair.a, files, chunkSize: CHUNK });
+  const sender = new SendSession({ keys: senderKeys, port: pair.a, transcript, files, chunkSize: CHUNK });
   const receiver = new ReceiveSession({
     keys: receiverKeys,
     port: pair.b,
+    transcript: opts.receiverTranscript ?? transcript,
     createSink: async (file) => createMemorySink(file),
   });
   pair.onReceiveA((f) => sender.receive(f));
@@ -80,6 +87,19 @@ describe('send and receive sessions over an in-memory channel', () => {
     };
     const { received } = await transfer([source('a', randomBytes(3 * CHUNK))], { tapToReceiver: tap });
     expect(received).toMatchObject({ status: 'rejected', reason: { code: 'missing_last_chunk' } });
+  });
+
+  it('fails key confirmation on both sides when the two ends saw different DTLS fingerprints', async () => {
+    let manifestSeen = false;
+    const tap: Tap = (frame, deliver) => {
+      if (decodeFrame(frame).type === 'manifest') manifestSeen = true;
+      deliver(frame);
+    };
+    const swapped = confirmationTranscript('session-under-test-000', ['sha-256 ee:ff'], ['sha-256 cc:dd']);
+    const { sent, received } = await transfer([source('a', randomBytes(10))], { tapToReceiver: tap, receiverTranscript: swapped });
+    expect(received).toMatchObject({ status: 'rejected', reason: { code: 'not_authentic' } });
+    expect(sent).toMatchObject({ status: 'rejected', reason: { code: 'not_authentic' } });
+    expect(manifestSeen).toBe(false);
   });
 
   it('refuses a receiver holding another key before any chunk is accepted', async () => {
