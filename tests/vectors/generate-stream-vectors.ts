@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { deriveFileKey, deriveSessionKeys } from '../../lib/crypto/keys';
 import { sealChunk } from '../../lib/crypto/stream';
 import { encodeChunkFrame } from '../../lib/protocol/frames';
+import type { StreamVector, StreamVectorSuite } from './vector-format';
 
 const CHUNK = 64;
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -49,13 +50,7 @@ const flip = (frame: Uint8Array, byte: number, bit = 0) => {
   return copy;
 };
 
-interface Vector {
-  name: string;
-  fileSize: number;
-  receiverEpoch: number;
-  frames: string[];
-  expected: { plaintext: string } | { error: string };
-}
+type Vector = StreamVector;
 
 const vectors: Vector[] = [];
 const add = (name: string, fileSize: number, frames: Uint8Array[], expected: Vector['expected'], receiverEpoch = 0) =>
@@ -112,7 +107,7 @@ async function main() {
   add('truncated frame: shorter than its tag', size, [c0.subarray(0, 30)], err('frame_malformed'));
   add('truncated ciphertext: last byte cut (the size check catches it first)', size, [c0, c1, c2, c3.subarray(0, c3.length - 1)], err('size_mismatch'));
 
-  const out = { description: 'STREAM chunk frames (p2pvault v1): type 4 ‖ fileId ‖ u32be index ‖ u8 last ‖ AES-256-GCM(k_file, nonce = 0^7 ‖ u32be index ‖ u8 last, aad = fileId ‖ u32be index ‖ u8 last)', linkKey: hex(K), sessionId: 'vectors', fileId: hex(FILE_ID), chunkSize: CHUNK, vectors };
+  const out: StreamVectorSuite = { description: 'STREAM chunk frames (p2pvault v1): type 4 ‖ fileId ‖ u32be index ‖ u8 last ‖ AES-256-GCM(k_file, nonce = 0^7 ‖ u32be index ‖ u8 last, aad = fileId ‖ u32be index ‖ u8 last)', linkKey: hex(K), sessionId: 'vectors', fileId: hex(FILE_ID), chunkSize: CHUNK, vectors };
   writeFileSync(new URL('./stream-vectors.json', import.meta.url), `${JSON.stringify(out, null, 1)}\n`);
   console.log(`${vectors.length} vectors written`);
 }

@@ -7,21 +7,9 @@ import { isVaultError, VaultError } from '../../../lib/protocol/errors';
 import { decodeFrame, GCM_TAG_BYTES } from '../../../lib/protocol/frames';
 import type { Manifest } from '../../../lib/protocol/messages';
 import { initialReceiverState, receiverTransition } from '../../../lib/transfer/receiver-machine';
+import type { StreamVector, StreamVectorSuite } from '../../vectors/vector-format';
 
-interface Vector {
-  name: string;
-  fileSize: number;
-  receiverEpoch: number;
-  frames: string[];
-  expected: { plaintext: string } | { error: string };
-}
-const suite = JSON.parse(readFileSync(new URL('../../vectors/stream-vectors.json', import.meta.url), 'utf8')) as {
-  linkKey: string;
-  sessionId: string;
-  fileId: string;
-  chunkSize: number;
-  vectors: Vector[];
-};
+type Vector = StreamVector;const suite = JSON.parse(readFileSync(new URL('../../vectors/stream-vectors.json', import.meta.url), 'utf8')) as StreamVectorSuite;
 
 /** Runs frames through the receiver's checks in the order ReceiveSession applies them. */
 async function receive(vector: Vector): Promise<{ plaintext: string } | { error: string }> {
