@@ -182,6 +182,19 @@ describe('bad input gets its error and the server keeps serving', () => {
   });
 });
 
+describe('web hardening', () => {
+  it('serves pages and the API with headers that keep the link private and the page unframeable', async () => {
+    for (const path of ['/', `/s/${Buffer.alloc(16).toString('base64url')}`, '/api/session/x']) {
+      const response = await fetch(`${server.url}${path}`);
+      expect(response.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(response.headers.get('x-frame-options'), path).toBe('DENY');
+      expect(response.headers.get('content-security-policy'), path).toContain("frame-ancestors 'none'");
+      expect(response.headers.get('x-powered-by'), path).toBeNull();
+    }
+  });
+});
+
 describe('HTTP API input', () => {
   it('refuses a body that is not JSON, has unknown fields or is too large', async () => {
     const post = (body: string) => fetch(`${server.url}/api/session`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
