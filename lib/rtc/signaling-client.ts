@@ -4,6 +4,8 @@ import type { SessionKeys } from '../crypto/keys';
 import { USER_MESSAGES, VaultError, type SignalingErrorCode } from '../protocol/errors';
 import {
   JoinAckSchema,
+  PeerSchema,
+  SessionClosedSchema,
   SignalDeliverySchema,
   type ClientToServerEvents,
   type IceServer,
@@ -47,9 +49,20 @@ export class SignalingClient {
       // Open envelopes in arrival order: ICE must not overtake its offer.
       this.inbox = this.inbox.then(() => this.deliver(payload));
     });
-    this.socket.on('peer-joined', (peer) => this.events.peerJoined(peer));
-    this.socket.on('peer-left', (peer) => this.events.peerLeft(peer));
-    this.socket.on('session-closed', () => this.events.fatal(new VaultError('session_closed', USER_MESSAGES.session_closed)));
+    // The server is not trusted with secrets, nor with well-formed events: validate them too.
+    this.socket.on('peer-joined', (payload) => {
+      const peer = PeerSchema.safeParse(payload);
+      if (peer.success) this.events.peerJoined(peer.data);
+    });
+    this.socket.on('peer-left', (payload) => {
+      const peer = PeerSchema.safeParse(payload);
+      if (peer.success) this.events.peerLeft(peer.data);
+    });
+    this.socket.on('session-closed', (payload) => {
+      if (SessionClosedSchema.safeParse(payload).success) {
+        this.events.fatal(new VaultError('session_closed', USER_MESSAGES.session_closed));
+      }
+    });
   }
 
   /** Connects and joins; resolves with the peers already present and the ICE servers. */
