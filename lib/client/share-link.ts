@@ -1,4 +1,4 @@
-import { SessionIdSchema, LinkKeySchema } from '../protocol/ids';
+import { SessionIdSchema } from '../protocol/ids';
 
 // The share link is `<origin>/s/<sessionId>#<base64url K>`. The fragment is never
 // sent to a server, in a request or a Referer.
@@ -14,4 +14,3 @@ export function keyFromHash(hash: string): string | null {
 }
 
 export const isSessionId = (id: string) => SessionIdSchema.safeParse(id).success;
-export const isWellFormedKey = (key: string) => LinkKeySchema.safeParse(key).success;

@@ -25,7 +25,3 @@ export function fromBase64Url(text: string): Uint8Array {
   return bytes;
 }
 
-/** Length in characters of the unpadded base64url form of `byteLength` bytes. */
-export function base64UrlLength(byteLength: number): number {
-  return Math.ceil((byteLength * 4) / 3);
-}

@@ -20,6 +20,31 @@ async function receiverWith(browser: Browser, baseURL: string, stub: () => void)
   return page;
 }
 
+/**
+ * Offers a sparse file of `sizeMiB` (no disk space, never read: it must be refused
+ * first) to a receiver whose storage APIs `stub` reshapes, then runs `check`.
+ */
+async function refusedUpFront(
+  browser: Browser,
+  baseURL: string,
+  name: string,
+  sizeMiB: number,
+  stub: () => void,
+  check: (peers: { sender: Page; receiver: Page }) => Promise<void>,
+): Promise<void> {
+  const dir = await tempDir();
+  try {
+    const path = join(dir.path, name);
+    await writeSparseFile(path, sizeMiB * 1024 * 1024);
+    const sender = await openPeer(browser, baseURL);
+    const receiver = await receiverWith(browser, baseURL, stub);
+    await receiver.goto(await shareFromDisk(sender, path));
+    await check({ sender, receiver });
+  } finally {
+    await dir.remove();
+  }
+}
+
 test.describe('big files stream to disk with progress, speed and ETA', () => {
   test('a 200 MB file goes through the disk path and arrives byte-identical', async ({ browser, baseURL }) => {
     test.setTimeout(240_000);
@@ -55,18 +80,11 @@ test.describe('big files stream to disk with progress, speed and ETA', () => {
   });
 
   test('on the in-memory path a file over the limit is refused before any byte moves', async ({ browser, baseURL }) => {
-    const dir = await tempDir();
-    try {
-      const path = join(dir.path, 'disk-image.iso');
-      await writeSparseFile(path, 600 * 1024 * 1024);
-      const sender = await openPeer(browser, baseURL!);
-      const receiver = await receiverWith(browser, baseURL!, () => {
-        // A browser without OPFS and without a save picker.
-        Object.defineProperty(StorageManager.prototype, 'getDirectory', { value: undefined, configurable: true });
-        Object.defineProperty(window, 'showSaveFilePicker', { value: undefined, configurable: true });
-      });
-      await receiver.goto(await shareFromDisk(sender, path));
-
+    await refusedUpFront(browser, baseURL!, 'disk-image.iso', 600, () => {
+      // A browser without OPFS and without a save picker.
+      Object.defineProperty(StorageManager.prototype, 'getDirectory', { value: undefined, configurable: true });
+      Object.defineProperty(window, 'showSaveFilePicker', { value: undefined, configurable: true });
+    }, async ({ sender, receiver }) => {
       const error = receiver.getByTestId('error');
       await expect(error).toHaveAttribute('data-code', 'too_large_for_memory');
       await expect(error).toContainText('up to 512 MiB');
@@ -74,34 +92,23 @@ test.describe('big files stream to disk with progress, speed and ETA', () => {
       await expect(receiver.getByTestId('download')).toHaveCount(0);
       await expect(receiver.getByTestId('progress')).toHaveCount(0);
       await expect(sender.getByTestId('error')).toHaveAttribute('data-code', 'too_large_for_memory');
-    } finally {
-      await dir.remove();
-    }
+    });
   });
 
   test('a receiver without enough free space is told so before the transfer starts', async ({ browser, baseURL }) => {
-    const dir = await tempDir();
-    try {
-      const path = join(dir.path, 'backup.tar');
-      await writeSparseFile(path, 300 * 1024 * 1024);
-      const sender = await openPeer(browser, baseURL!);
-      const receiver = await receiverWith(browser, baseURL!, () => {
-        Object.defineProperty(StorageManager.prototype, 'estimate', {
-          value: async () => ({ quota: 200 * 1024 * 1024, usage: 0 }),
-          configurable: true,
-        });
-        Object.defineProperty(window, 'showSaveFilePicker', { value: undefined, configurable: true });
+    await refusedUpFront(browser, baseURL!, 'backup.tar', 300, () => {
+      Object.defineProperty(StorageManager.prototype, 'estimate', {
+        value: async () => ({ quota: 200 * 1024 * 1024, usage: 0 }),
+        configurable: true,
       });
-      await receiver.goto(await shareFromDisk(sender, path));
-
+      Object.defineProperty(window, 'showSaveFilePicker', { value: undefined, configurable: true });
+    }, async ({ sender, receiver }) => {
       const error = receiver.getByTestId('error');
       await expect(error).toHaveAttribute('data-code', 'insufficient_space');
       await expect(error).toContainText('It needs 300 MiB; this browser can store 136 MiB.');
       await expect(receiver.getByTestId('progress')).toHaveCount(0);
       await expect(sender.getByTestId('error')).toHaveAttribute('data-code', 'insufficient_space');
-    } finally {
-      await dir.remove();
-    }
+    });
   });
 
   test('when browser storage is full, the file goes into the location the person picks', async ({ browser, baseURL }) => {
