@@ -6,7 +6,10 @@ import { ConfigError, loadConfig, type Config } from './lib/config';
 import { createLogger } from './lib/log';
 import { MemorySessionStore } from './lib/signaling/memory-session-store';
 import { attachSignaling } from './lib/signaling/socket-server';
-import { registerSessionStore } from './lib/signaling/store-registry';
+import { createAbuseLimits } from './lib/signaling/abuse-limits';
+import { clientIp } from './lib/signaling/client-ip';
+import { hostileRelay } from './lib/signaling/hostile-relay';
+import { CLIENT_IP_HEADER, registerServerContext } from './lib/signaling/server-context';
 
 const dev = process.argv.includes('--dev');
 (process.env as Record<string, string>).NODE_ENV ??= dev ? 'development' : 'production';
@@ -22,7 +25,14 @@ try {
 
 const logger = createLogger(config.LOG_LEVEL);
 const store = new MemorySessionStore({ ttlMs: config.SESSION_TTL_SECONDS * 1000, maxSessions: config.MAX_SESSIONS });
-registerSessionStore(store);
+const limits = createAbuseLimits({
+  sessionsPerMinute: config.RATE_LIMIT_SESSIONS_PER_MINUTE,
+  eventsPerMinute: config.RATE_LIMIT_EVENTS_PER_MINUTE,
+  joinsPerMinute: config.RATE_LIMIT_JOINS_PER_MINUTE,
+});
+registerServerContext({ store, limits });
+const attack = config.P2PVAULT_TEST_HOSTILE_RELAY;
+if (attack) logger.warn('TEST MODE: the signaling relay attacks every session', { attack });
 
 // Imported after NODE_ENV is settled: Next reads it while loading.
 const { default: next } = await import('next');
@@ -30,12 +40,19 @@ const app = next({ dev, dir: import.meta.dirname, hostname: config.HOST, port: c
 await app.prepare();
 const handle = app.getRequestHandler();
 
-const server = createServer((req, res) => void handle(req, res));
+const server = createServer((req, res) => {
+  // The API routes rate-limit by this header; whatever the client sent under that name is replaced.
+  req.headers[CLIENT_IP_HEADER] = clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], config.TRUST_PROXY);
+  void handle(req, res);
+});
 const io = attachSignaling(server, {
   store,
   iceServers: config.ICE_SERVERS,
   logger,
   sweepIntervalMs: config.SESSION_SWEEP_SECONDS * 1000,
+  limits,
+  trustProxy: config.TRUST_PROXY,
+  tamper: attack ? hostileRelay(attack) : undefined,
 });
 if (dev) {
   // Next's dev server needs its own WebSocket (HMR); Socket.IO answers its own path.

@@ -41,6 +41,16 @@ export function SendPanel() {
       {(status === 'sending' || status === 'done') && (
         <ProgressBar progress={snapshot.progress} speed={snapshot.speed} label="Sending progress" />
       )}
+      {snapshot.notice && status !== 'error' && (
+        <p
+          data-testid="sender-notice"
+          data-code={snapshot.notice.code}
+          role="status"
+          className="rounded-xl border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+        >
+          {snapshot.notice.message}
+        </p>
+      )}
       {snapshot.error && <ErrorNotice code={snapshot.error.code} message={snapshot.error.message} />}
       {(status === 'done' || status === 'error') && (
         <button

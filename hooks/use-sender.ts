@@ -5,7 +5,7 @@ import { SenderController } from '@/lib/client/sender-controller';
 import type { SenderSnapshot } from '@/lib/client/transfer-status';
 import { emptyProgress } from '@/lib/transfer/progress';
 
-const IDLE: SenderSnapshot = { status: 'idle', link: null, expiresAt: null, files: [], progress: emptyProgress(), speed: null, error: null };
+const IDLE: SenderSnapshot = { status: 'idle', link: null, expiresAt: null, files: [], progress: emptyProgress(), speed: null, error: null, notice: null };
 const noop = () => () => {};
 
 /** Wires a SenderController to React: `share(files)` starts a session, `reset()` ends it. */

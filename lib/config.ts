@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IceServerSchema } from './protocol/signaling';
+import { HOSTILE_ATTACKS } from './signaling/hostile-relay';
 
 // The server's settings, read from the environment once at start-up. A bad value
 // stops start-up with a message naming the variable, rather than misbehaving later.
@@ -24,6 +25,19 @@ export const ConfigSchema = z.object({
   // Public STUN lets peers behind NATs find each other; set `[]` for LAN-only or tests.
   ICE_SERVERS: jsonArray.pipe(z.array(IceServerSchema).max(10)).default([{ urls: 'stun:stun.l.google.com:19302' }]),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  // Per-IP abuse limits (lib/signaling/abuse-limits.ts).
+  RATE_LIMIT_SESSIONS_PER_MINUTE: int(1, 10_000_000).default(20),
+  RATE_LIMIT_EVENTS_PER_MINUTE: int(1, 100_000_000).default(600),
+  RATE_LIMIT_JOINS_PER_MINUTE: int(1, 10_000_000).default(30),
+  // Set behind our own reverse proxy so limits see the real client (X-Forwarded-For).
+  TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true').default(false),
+  // TEST ONLY: an actively malicious relay for the hostile-relay e2e tests. Needs
+  // P2PVAULT_TEST=1 as well, so a stray variable alone cannot turn it on.
+  P2PVAULT_TEST: z.literal('1').optional(),
+  P2PVAULT_TEST_HOSTILE_RELAY: z.enum(HOSTILE_ATTACKS).optional(),
+}).refine((c) => !c.P2PVAULT_TEST_HOSTILE_RELAY || c.P2PVAULT_TEST === '1', {
+  path: ['P2PVAULT_TEST_HOSTILE_RELAY'],
+  message: 'is a test-only setting and needs P2PVAULT_TEST=1',
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -1,7 +1,7 @@
 import { VaultError, type TransferErrorCode } from '../protocol/errors';
 import type { Manifest } from '../protocol/messages';
 import type { TransferProgress } from '../transfer/progress';
-import type { FromWorker, StorageDecision, ToWorker, WorkerError } from './receive-worker-protocol';
+import type { FromWorker, StorageDecision, ToWorker, WorkerError, WorkerStart } from './receive-worker-protocol';
 
 // The page's handle on the receive Worker: frames in, frames and events out.
 
@@ -49,8 +49,8 @@ export class ReceiveWorkerClient {
     };
   }
 
-  start(linkKey: Uint8Array, sessionId: string, transcript: Uint8Array): void {
-    this.post({ type: 'start', linkKey, sessionId, transcript });
+  start(start: WorkerStart): void {
+    this.post({ type: 'start', ...start });
   }
 
   /** Hands a frame to the worker, moving (not copying) its buffer. */

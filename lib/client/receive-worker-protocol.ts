@@ -1,3 +1,4 @@
+import type { Ephemeral } from '../crypto/ephemeral';
 import type { Manifest } from '../protocol/messages';
 import type { TransferErrorCode } from '../protocol/errors';
 import type { TransferProgress } from '../transfer/progress';
@@ -11,8 +12,20 @@ export type StorageDecision =
   | { kind: 'picker'; handle: FileSystemFileHandle }
   | { kind: 'refuse'; code: TransferErrorCode; message: string };
 
+/** What the worker needs to key the connection; CryptoKeys clone into workers. */
+export interface WorkerStart {
+  linkKey: Uint8Array;
+  sessionId: string;
+  /** this receiver's ephemeral ECDH key pair for the connection */
+  ephemeral: Ephemeral;
+  /** the sender's ephemeral public key from its sealed offer */
+  peerPublic: string;
+  /** key-confirmation transcript (session id and DTLS fingerprints) */
+  transcript: Uint8Array;
+}
+
 export type ToWorker =
-  | { type: 'start'; linkKey: Uint8Array; sessionId: string; transcript: Uint8Array }
+  | ({ type: 'start' } & WorkerStart)
   | { type: 'frame'; data: ArrayBuffer }
   | { type: 'storage'; decision: StorageDecision }
   | { type: 'abort'; code: TransferErrorCode; message: string };

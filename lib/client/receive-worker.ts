@@ -1,6 +1,7 @@
 // The receiver's Worker: runs the ReceiveSession (decrypt, hash, write) so the page's
 // main thread only moves frames. Sinks: OPFS sync access handles, a picked file, or memory.
-import { deriveSessionKeys } from '../crypto/keys';
+import { ephemeralSecret } from '../crypto/ephemeral';
+import { deriveConnectionKeys } from '../crypto/keys';
 import { VaultError, isVaultError, type TransferErrorCode } from '../protocol/errors';
 import type { Manifest, ManifestFile } from '../protocol/messages';
 import type { FileSink } from '../storage/file-sink';
@@ -9,7 +10,7 @@ import { createOpfsSink, incomingDirectory } from '../storage/opfs-sink';
 import { createWritableSink } from '../storage/writable-sink';
 import type { FramePort } from '../transfer/port';
 import { ReceiveSession } from '../transfer/receive-session';
-import type { FromWorker, StorageDecision, ToWorker } from './receive-worker-protocol';
+import type { FromWorker, StorageDecision, ToWorker, WorkerStart } from './receive-worker-protocol';
 
 const scope = self as unknown as {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -58,8 +59,16 @@ async function onManifest(incoming: Manifest): Promise<void> {
   if (decision.kind === 'refuse') throw new VaultError(decision.code, decision.message);
 }
 
-async function start(linkKey: Uint8Array, sessionId: string, transcript: Uint8Array): Promise<void> {
-  const keys = await deriveSessionKeys(linkKey, sessionId);
+async function start({ linkKey, sessionId, ephemeral, peerPublic, transcript }: WorkerStart): Promise<void> {
+  let keys;
+  try {
+    const shared = await ephemeralSecret(ephemeral, peerPublic);
+    const exchange = { senderPublic: peerPublic, receiverPublic: ephemeral.publicKey, shared };
+    keys = await deriveConnectionKeys(linkKey, sessionId, exchange);
+  } catch (error) {
+    const code: TransferErrorCode = isVaultError(error) ? (error.code as TransferErrorCode) : 'not_authentic';
+    return post({ type: 'failed', error: { code, message: error instanceof Error ? error.message : String(error) } });
+  }
   session = new ReceiveSession({
     keys,
     port,
@@ -89,7 +98,7 @@ async function start(linkKey: Uint8Array, sessionId: string, transcript: Uint8Ar
 scope.onmessage = ({ data: message }) => {
   switch (message.type) {
     case 'start':
-      void start(message.linkKey, message.sessionId, message.transcript);
+      void start(message);
       break;
     case 'frame':
       if (session) session.receive(new Uint8Array(message.data));

@@ -1,10 +1,11 @@
 import { confirmationTranscript } from '../crypto/key-confirmation';
-import { decodeLinkKey, deriveSessionKeys, type SessionKeys } from '../crypto/keys';
-import { VaultError } from '../protocol/errors';
+import { createEphemeral, type Ephemeral } from '../crypto/ephemeral';
+import { decodeLinkKey, deriveSessionKeys } from '../crypto/keys';
+import { isTransferErrorCode, isVaultError, USER_MESSAGES, VaultError, type TransferErrorCode } from '../protocol/errors';
 import type { Manifest } from '../protocol/messages';
 import type { Peer, SignalPlaintext } from '../protocol/signaling';
 import { channelPort, type ChannelPort } from '../rtc/channel-port';
-import { PeerLink } from '../rtc/peer-link';
+import { PeerLink, type Handshake } from '../rtc/peer-link';
 import { SignalingClient } from '../rtc/signaling-client';
 import { chooseStorage } from '../storage/choose-storage';
 import { MEMORY_SINK_LIMIT } from '../storage/memory-sink';
@@ -16,6 +17,9 @@ import { ReceiveWorkerClient } from './receive-worker-client';
 import { SnapshotStore } from './snapshot-store';
 import { detectStorage, pickSaveLocation, removeIncoming } from './storage-capabilities';
 import { INITIAL_RECEIVER_SNAPSHOT, type ReceiverSnapshot } from './transfer-status';
+
+const ABORT_PREFIX = 'The sender stopped before any file data was sent.';
+const abortDetail = (code: TransferErrorCode) => `${ABORT_PREFIX} ${USER_MESSAGES[code]}`;
 
 /** How long a failed side keeps the channel open so its error frame is delivered. */
 const ERROR_LINGER_MS = 500;
@@ -43,6 +47,8 @@ export class ReceiverController {
   private locationChosen: ((handle: FileSystemFileHandle) => void) | null = null;
   private readonly meter = new RateMeter();
   private disposed = false;
+  /** Signals are handled one at a time: making the ephemeral key for an offer is async. */
+  private signals: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly sessionId: string,
@@ -57,10 +63,21 @@ export class ReceiverController {
       if (this.disposed) return;
       void removeIncoming(null, STALE_INCOMING_MS);
       this.signaling = new SignalingClient(keys, {
-        signal: (from, message) => this.onSignal(from, message, keys, linkKey),
+        rejected: (from, error) => {
+          if (from === this.sender) this.fail(error);
+        },
+        signal: (from, message) => {
+          if (from === this.sender && message.type === 'abort') {
+            return this.fail(new VaultError(message.data.code, USER_MESSAGES[message.data.code]), abortDetail(message.data.code));
+          }
+          this.signals = this.signals.then(() => this.onSignal(from, message, linkKey)).catch((error) => this.fail(error));
+        },
         peerJoined: (peer) => this.onPeerJoined(peer),
         peerLeft: (peer) => this.onPeerLeft(peer),
-        fatal: (error) => this.fail(error),
+        // Once the channel is open the transfer no longer needs signaling (it may expire or end).
+        fatal: (error) => {
+          if (!this.port) this.fail(error);
+        },
       });
       const joined = await this.signaling.join({ sessionId: this.sessionId, role: 'receiver' });
       this.iceServers = joined.iceServers;
@@ -108,23 +125,25 @@ export class ReceiverController {
     }
   }
 
-  private onSignal(from: string, message: SignalPlaintext, keys: SessionKeys, linkKey: Uint8Array): void {
-    if (from !== this.sender) return;
+  private async onSignal(from: string, message: SignalPlaintext, linkKey: Uint8Array): Promise<void> {
+    if (from !== this.sender || this.disposed) return;
     if (message.type === 'offer') {
       if (this.worker) return; // one transfer per page
       this.teardownPeer();
-      this.link = new PeerLink(this.iceServers, false, {
+      // A fresh ephemeral key per connection attempt: forward secrecy (protocol §2).
+      const ephemeral = await createEphemeral();
+      this.link = new PeerLink(this.iceServers, false, ephemeral.publicKey, {
         signal: (body) => void this.signaling?.send(from, body),
-        open: (channel, _maxMessageSize, fingerprints) =>
-          this.receive(channel, linkKey, confirmationTranscript(this.sessionId, fingerprints.remote, fingerprints.local)),
+        open: (channel, _maxMessageSize, handshake) => this.receive(channel, linkKey, ephemeral, handshake),
         failed: (error) => this.fail(error),
       });
     }
-    void this.link?.handle(message);
+    await this.link?.handle(message);
   }
 
-  private receive(channel: RTCDataChannel, linkKey: Uint8Array, transcript: Uint8Array): void {
+  private receive(channel: RTCDataChannel, linkKey: Uint8Array, ephemeral: Ephemeral, handshake: Handshake): void {
     performance.mark(CHANNEL_OPEN_MARK);
+    const transcript = confirmationTranscript(this.sessionId, handshake.fingerprints.remote, handshake.fingerprints.local);
     const port = (this.port = channelPort(channel));
     const worker = (this.worker = new ReceiveWorkerClient({
       send: (frame) => {
@@ -143,7 +162,8 @@ export class ReceiverController {
       },
       failed: (error) => this.fail(new VaultError(error.code, error.message), error.detail),
     }));
-    worker.start(linkKey, this.sessionId, transcript);
+    // The worker finishes the ECDH and derives the connection keys; it buffers early frames.
+    worker.start({ linkKey, sessionId: this.sessionId, ephemeral, peerPublic: handshake.remoteDh, transcript });
     port.onFrame((frame) => worker.frame(frame));
     port.onClose((error) => {
       worker.abort(error);
@@ -199,14 +219,21 @@ export class ReceiverController {
   private fail(error: unknown, detail?: string): void {
     const { status } = this.store.latest();
     if (this.disposed || status === 'error') return;
-    if (status === 'done' && error instanceof VaultError && error.code === 'channel_closed') return;
+    // Every file verified: the channel closing or the sender ending the session is expected.
+    if (status === 'done') return;
     // Nothing unverified is ever offered: the worker discards partial files.
     this.update({ status: 'error', error: shownError(error, detail), speed: null });
     if (this.worker && error instanceof VaultError) this.worker.abort(error);
     // Let the error frame reach the other side before the channel closes.
     setTimeout(() => this.teardownPeer(), ERROR_LINGER_MS);
-    // A receiver with a wrong key or a failed transfer leaves, freeing the link's slot.
-    this.signaling?.close();
+    // Before the channel opens the sender can only learn why over signaling. Then a
+    // receiver with a wrong key or a failed transfer leaves, freeing the link's slot.
+    const signaling = this.signaling;
+    const notify =
+      this.sender && !this.port && isVaultError(error) && isTransferErrorCode(error.code) && !detail?.startsWith(ABORT_PREFIX)
+        ? signaling?.send(this.sender, { type: 'abort', data: { code: error.code } })
+        : undefined;
+    void Promise.resolve(notify).finally(() => signaling?.close());
   }
 
   private update(patch: Partial<ReceiverSnapshot>): void {

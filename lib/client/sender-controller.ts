@@ -1,10 +1,11 @@
 import { confirmationTranscript } from '../crypto/key-confirmation';
-import { deriveSessionKeys, encodeLinkKey, generateLinkKey, type SessionKeys } from '../crypto/keys';
+import { createEphemeral, ephemeralSecret, type Ephemeral } from '../crypto/ephemeral';
+import { deriveConnectionKeys, deriveSessionKeys, encodeLinkKey, generateLinkKey, type SessionKeys } from '../crypto/keys';
 import { CreateSessionResponseSchema } from '../protocol/api';
-import { USER_MESSAGES, VaultError } from '../protocol/errors';
+import { isTransferErrorCode, isVaultError, USER_MESSAGES, VaultError, type TransferErrorCode } from '../protocol/errors';
 import type { Peer } from '../protocol/signaling';
 import { channelPort, type ChannelPort } from '../rtc/channel-port';
-import { PeerLink } from '../rtc/peer-link';
+import { PeerLink, type Handshake } from '../rtc/peer-link';
 import { SignalingClient } from '../rtc/signaling-client';
 import { chunkSizeFor } from '../transfer/chunking';
 import { fileSourceFromBlob } from '../transfer/file-source';
@@ -15,6 +16,11 @@ import { shownError } from './errors';
 import { buildShareLink } from './share-link';
 import { SnapshotStore } from './snapshot-store';
 import type { SenderSnapshot } from './transfer-status';
+
+const REJECTED_NOTICE =
+  'A browser with a wrong or altered link tried to connect and was turned away. The link still works for the right recipient.';
+
+const abortDetail = (code: TransferErrorCode) => `The recipient stopped before any file data was sent. ${USER_MESSAGES[code]}`;
 
 /** How long a failed side keeps the channel open so its error frame is delivered. */
 const ERROR_LINGER_MS = 500;
@@ -47,6 +53,7 @@ export class SenderController {
       progress: emptyProgress(total, files.length),
       speed: null,
       error: null,
+      notice: null,
     });
   }
 
@@ -55,7 +62,7 @@ export class SenderController {
       this.update({ status: 'creating' });
       const response = await fetch('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
       if (!response.ok) {
-        const code = response.status === 503 ? 'capacity' : 'unavailable';
+        const code = response.status === 503 ? 'capacity' : response.status === 429 ? 'rate_limited' : 'unavailable';
         throw new VaultError(code, USER_MESSAGES[code]);
       }
       const created = CreateSessionResponseSchema.parse(await response.json());
@@ -64,11 +71,17 @@ export class SenderController {
       if (this.disposed) return;
       this.signaling = new SignalingClient(keys, {
         signal: (from, message) => {
-          if (from === this.receiver) void this.link?.handle(message);
+          if (from !== this.receiver) return;
+          if (message.type === 'abort') this.fail(new VaultError(message.data.code, USER_MESSAGES[message.data.code]), abortDetail(message.data.code));
+          else void this.link?.handle(message);
         },
-        peerJoined: (peer) => this.onPeer(peer, keys),
+        rejected: (from, error) => this.onRejected(from, error),
+        peerJoined: (peer) => void this.onPeer(peer, linkKey, keys),
         peerLeft: (peer) => this.onPeerLeft(peer),
-        fatal: (error) => this.fail(error),
+        // Once the channel is open the transfer no longer needs signaling (it may expire or end).
+        fatal: (error) => {
+          if (!this.port) this.fail(error);
+        },
       });
       const joined = await this.signaling.join({ sessionId: created.id, role: 'sender', senderToken: created.senderToken });
       this.iceServers = joined.iceServers;
@@ -77,7 +90,7 @@ export class SenderController {
         link: buildShareLink(this.origin, created.id, encodeLinkKey(linkKey)),
         expiresAt: created.expiresAt,
       });
-      for (const peer of joined.peers) this.onPeer(peer, keys);
+      for (const peer of joined.peers) void this.onPeer(peer, linkKey, keys);
     } catch (error) {
       this.fail(error);
     }
@@ -91,18 +104,57 @@ export class SenderController {
     this.store.dispose();
   }
 
-  private onPeer(peer: Peer, keys: SessionKeys): void {
+  private async onPeer(peer: Peer, linkKey: Uint8Array, keys: SessionKeys): Promise<void> {
     if (peer.role !== 'receiver' || this.receiver || this.disposed) return;
     if (this.store.get().status !== 'waiting') return;
     this.receiver = peer.peerId;
     this.update({ status: 'connecting' });
-    this.link = new PeerLink(this.iceServers, true, {
-      signal: (body) => void this.signaling?.send(peer.peerId, body),
-      open: (channel, maxMessageSize, fingerprints) =>
-        void this.send(channel, maxMessageSize, keys, confirmationTranscript(keys.sessionId, fingerprints.local, fingerprints.remote)),
-      failed: (error) => this.fail(error),
-    });
-    void this.link.start().catch((error) => this.fail(error));
+    try {
+      // A fresh ephemeral key per connection attempt: forward secrecy (protocol §2).
+      const ephemeral = await createEphemeral();
+      if (this.receiver !== peer.peerId) return;
+      const link = (this.link = new PeerLink(this.iceServers, true, ephemeral.publicKey, {
+        signal: (body) => void this.signaling?.send(peer.peerId, body),
+        open: (channel, maxMessageSize, handshake) => void this.open(channel, maxMessageSize, linkKey, keys, ephemeral, handshake),
+        failed: (error) => this.fail(error),
+      }));
+      await link.start();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private async open(
+    channel: RTCDataChannel,
+    maxMessageSize: number,
+    linkKey: Uint8Array,
+    keys: SessionKeys,
+    ephemeral: Ephemeral,
+    handshake: Handshake,
+  ): Promise<void> {
+    try {
+      const shared = await ephemeralSecret(ephemeral, handshake.remoteDh);
+      const exchange = { senderPublic: ephemeral.publicKey, receiverPublic: handshake.remoteDh, shared };
+      const connectionKeys = await deriveConnectionKeys(linkKey, keys.sessionId, exchange);
+      const { local, remote } = handshake.fingerprints;
+      await this.send(channel, maxMessageSize, connectionKeys, confirmationTranscript(keys.sessionId, local, remote));
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /**
+   * An envelope from our receiver did not open. A wrong link cannot be told apart from
+   * a tampering relay here, and a wrong link must not end the session for the right
+   * recipient: drop that receiver, say so, tell it (sealed), and keep waiting.
+   */
+  private onRejected(from: string, error: VaultError): void {
+    if (from !== this.receiver) return;
+    this.update({ notice: shownError(error, REJECTED_NOTICE) });
+    if (this.port) return; // the channel is open and authenticated; signaling no longer matters
+    void this.signaling?.send(from, { type: 'abort', data: { code: 'envelope_invalid' } });
+    this.teardownPeer();
+    if (this.store.latest().status === 'connecting') this.update({ status: 'waiting' });
   }
 
   private onPeerLeft(peer: Peer): void {
@@ -137,6 +189,7 @@ export class SenderController {
     try {
       const progress = await session.run();
       this.update({ status: 'done', progress, speed: null });
+      void this.signaling?.end();
       setTimeout(() => this.teardownPeer(), 1_000);
     } catch (error) {
       this.fail(error);
@@ -152,9 +205,13 @@ export class SenderController {
     this.receiver = null;
   }
 
-  private fail(error: unknown): void {
+  private fail(error: unknown, detail?: string): void {
     if (this.disposed || this.store.latest().status === 'error' || this.store.latest().status === 'done') return;
-    this.update({ status: 'error', error: shownError(error), speed: null });
+    this.update({ status: 'error', error: shownError(error, detail), speed: null });
+    // Before the channel opens the receiver can only learn why over signaling.
+    if (this.receiver && !this.port && isVaultError(error) && isTransferErrorCode(error.code) && !detail) {
+      void this.signaling?.send(this.receiver, { type: 'abort', data: { code: error.code } });
+    }
     // Let the error frame reach the other side before the channel closes.
     setTimeout(() => this.teardownPeer(), ERROR_LINGER_MS);
   }

@@ -20,6 +20,8 @@ export interface SenderSnapshot {
   progress: TransferProgress;
   speed: RateEstimate | null;
   error: ShownError | null;
+  /** Something the sender should know that did not stop the session (e.g. a wrong link was turned away). */
+  notice: ShownError | null;
 }
 
 export interface ReceivedFileView {

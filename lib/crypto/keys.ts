@@ -53,6 +53,32 @@ export async function deriveSessionKeys(linkKey: Uint8Array, sessionId: string):
   return { sessionId, signal, control, base };
 }
 
+/** The two ephemeral public keys of one connection and their ECDH secret. */
+export interface KeyExchange {
+  senderPublic: string;
+  receiverPublic: string;
+  shared: Uint8Array;
+}
+
+/**
+ * Keys for one peer connection: K and the connection's ECDH secret both go into the
+ * HKDF input, so control frames, key confirmation and file chunks need both. Binding
+ * the two public keys in `info` ties the keys to this exchange.
+ */
+export async function deriveConnectionKeys(linkKey: Uint8Array, sessionId: string, exchange: KeyExchange): Promise<SessionKeys> {
+  const session = await deriveSessionKeys(linkKey, sessionId);
+  const ikm = new Uint8Array(linkKey.length + exchange.shared.length);
+  ikm.set(linkKey);
+  ikm.set(exchange.shared, linkKey.length);
+  const extract = await subtle.importKey('raw', ikm, 'HKDF', false, ['deriveBits']);
+  const salt = utf8(`p2pvault/v1|${sessionId}`);
+  const info = utf8(`connection|${exchange.senderPublic}|${exchange.receiverPublic}`);
+  const connectionSecret = await subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt, info }, extract, 256);
+  const base = await subtle.importKey('raw', connectionSecret, 'HKDF', false, ['deriveKey', 'deriveBits']);
+  const control = await deriveAesKey(base, salt, 'control');
+  return { sessionId, signal: session.signal, control, base };
+}
+
 /** k_file for one file and key epoch; a new epoch (resume) never reuses a nonce. */
 export async function deriveFileKey(keys: SessionKeys, fileId: Uint8Array, epoch: number): Promise<CryptoKey> {
   return deriveAesKey(keys.base, fileId, `p2pvault/v1 chunk|${epoch}`);

@@ -13,6 +13,7 @@ export const SIGNALING_ERROR_CODES = [
   'unknown_peer', // signal addressed to a peer outside the session
   'capacity', // server holds its maximum number of sessions
   'unavailable', // session store failed
+  'rate_limited', // too many requests or events from this address
 ] as const;
 export type SignalingErrorCode = (typeof SIGNALING_ERROR_CODES)[number];
 
@@ -45,6 +46,10 @@ export const TRANSFER_ERROR_CODES = [
 ] as const;
 export type TransferErrorCode = (typeof TRANSFER_ERROR_CODES)[number];
 
+export function isTransferErrorCode(code: string): code is TransferErrorCode {
+  return (TRANSFER_ERROR_CODES as readonly string[]).includes(code);
+}
+
 export type VaultErrorCode = SignalingErrorCode | TransferErrorCode;
 
 export class VaultError extends Error {
@@ -73,6 +78,7 @@ export const USER_MESSAGES: Record<VaultErrorCode, string> = {
   unknown_peer: 'The other browser is no longer in this session.',
   capacity: 'The server is busy. Try again in a minute.',
   unavailable: 'The server cannot reach its session store. Try again shortly.',
+  rate_limited: 'Too many requests from your network. Wait a minute and try again.',
   key_invalid: 'This link is incomplete: its secret key is missing or damaged. Ask the sender to copy the whole link again.',
   envelope_invalid: "This link's key is wrong or the connection was tampered with. Nothing was received. Ask the sender to copy the link again.",
   frame_malformed: 'The other browser sent data that could not be read.',

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PeerIdSchema, SenderTokenSchema, SessionIdSchema } from './ids';
-import type { SignalingErrorCode } from './errors';
+import { TRANSFER_ERROR_CODES, type SignalingErrorCode } from './errors';
 
 // Socket.IO events between browsers and server.ts. Every payload a server receives
 // is parsed with these schemas; everything else is refused with `bad_request`.
@@ -22,7 +22,7 @@ export const JoinRequestSchema = z
   .strict();
 export type JoinRequest = z.infer<typeof JoinRequestSchema>;
 
-export const SignalTypeSchema = z.enum(['offer', 'answer', 'ice']);
+export const SignalTypeSchema = z.enum(['offer', 'answer', 'ice', 'abort']);
 export type SignalType = z.infer<typeof SignalTypeSchema>;
 
 /** A sealed signaling message: the server sees only its type and opaque bytes. */
@@ -62,7 +62,7 @@ export const JoinAckSchema = z.union([
 // Server → client events
 export const SignalDeliverySchema = z.object({ from: PeerIdSchema, envelope: EnvelopeSchema });
 export type SignalDelivery = z.infer<typeof SignalDeliverySchema>;
-export const SessionClosedSchema = z.object({ reason: z.enum(['expired', 'shutdown']) });
+export const SessionClosedSchema = z.object({ reason: z.enum(['expired', 'shutdown', 'completed']) });
 
 export interface ServerToClientEvents {
   signal: (payload: SignalDelivery) => void;
@@ -74,12 +74,22 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   join: (payload: unknown, ack: (reply: JoinAck) => void) => void;
   signal: (payload: unknown, ack: (reply: SignalAck) => void) => void;
+  /** Sender only: the transfer is over, close the session for everyone. */
+  end: (payload: unknown, ack: (reply: SignalAck) => void) => void;
 }
+
+/** An SDP with the sender's or receiver's ephemeral ECDH public key (65-byte P-256 point). */
+const DescriptionSchema = z
+  .object({
+    sdp: z.string().max(10_000),
+    dh: z.string().regex(/^[A-Za-z0-9_-]{87}$/, 'dh must be a 65-byte point in base64url'),
+  })
+  .strict();
 
 /** What travels inside a sealed envelope, validated after it opens. */
 export const SignalPlaintextSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('offer'), seq: z.number().int().nonnegative(), data: z.object({ sdp: z.string().max(10_000) }).strict() }).strict(),
-  z.object({ type: z.literal('answer'), seq: z.number().int().nonnegative(), data: z.object({ sdp: z.string().max(10_000) }).strict() }).strict(),
+  z.object({ type: z.literal('offer'), seq: z.number().int().nonnegative(), data: DescriptionSchema }).strict(),
+  z.object({ type: z.literal('answer'), seq: z.number().int().nonnegative(), data: DescriptionSchema }).strict(),
   z
     .object({
       type: z.literal('ice'),
@@ -94,5 +104,7 @@ export const SignalPlaintextSchema = z.discriminatedUnion('type', [
         .strict(),
     })
     .strict(),
+  // Sent before the DataChannel opens, so a detected attack is named on both sides.
+  z.object({ type: z.literal('abort'), seq: z.number().int().nonnegative(), data: z.object({ code: z.enum(TRANSFER_ERROR_CODES) }).strict() }).strict(),
 ]);
 export type SignalPlaintext = z.infer<typeof SignalPlaintextSchema>;

@@ -5,15 +5,23 @@ import type { SignalBody } from './signaling-client';
 
 // One RTCPeerConnection with one reliable, ordered DataChannel. The sender offers and
 // creates the channel; the receiver answers. SDP and ICE go out through `signal`,
-// which seals them, so the fingerprints the two sides pin cannot be swapped.
+// which seals them, so the fingerprints the two sides pin cannot be swapped. The offer
+// and answer also carry each side's ephemeral ECDH public key (forward secrecy).
 
 const CONNECT_TIMEOUT_MS = 20_000;
 
 export interface PeerLinkEvents {
   signal(body: SignalBody): void;
-  /** `fingerprints`: the DTLS fingerprints this side connected with, for key confirmation. */
-  open(channel: RTCDataChannel, maxMessageSize: number, fingerprints: { local: string[]; remote: string[] }): void;
+  open(channel: RTCDataChannel, maxMessageSize: number, handshake: Handshake): void;
   failed(error: VaultError): void;
+}
+
+/** What this connection was made with: input to key confirmation and key derivation. */
+export interface Handshake {
+  /** DTLS fingerprints from the local and remote SDP */
+  fingerprints: { local: string[]; remote: string[] };
+  /** the peer's ephemeral ECDH public key, from its sealed offer or answer */
+  remoteDh: string;
 }
 
 export class PeerLink {
@@ -21,11 +29,13 @@ export class PeerLink {
   private readonly pendingIce: RTCIceCandidateInit[] = [];
   private readonly timer: ReturnType<typeof setTimeout>;
   private opened = false;
+  private remoteDh: string | null = null;
   private closed = false;
 
   constructor(
     iceServers: IceServer[],
     private readonly initiator: boolean,
+    private readonly localDh: string,
     private readonly events: PeerLinkEvents,
   ) {
     this.pc = new RTCPeerConnection({ iceServers });
@@ -45,18 +55,20 @@ export class PeerLink {
     if (!this.initiator) return;
     this.watch(this.pc.createDataChannel('vault', { ordered: true }));
     await this.pc.setLocalDescription(await this.pc.createOffer());
-    this.events.signal({ type: 'offer', data: { sdp: this.pc.localDescription!.sdp } });
+    this.events.signal({ type: 'offer', data: { sdp: this.pc.localDescription!.sdp, dh: this.localDh } });
   }
 
   async handle(message: SignalPlaintext): Promise<void> {
     if (this.closed) return;
     try {
-      if (message.type === 'offer' && !this.initiator) {
+      if (message.type === 'offer' && !this.initiator && !this.remoteDh) {
+        this.remoteDh = message.data.dh;
         await this.pc.setRemoteDescription({ type: 'offer', sdp: message.data.sdp });
         await this.flushIce();
         await this.pc.setLocalDescription(await this.pc.createAnswer());
-        this.events.signal({ type: 'answer', data: { sdp: this.pc.localDescription!.sdp } });
-      } else if (message.type === 'answer' && this.initiator) {
+        this.events.signal({ type: 'answer', data: { sdp: this.pc.localDescription!.sdp, dh: this.localDh } });
+      } else if (message.type === 'answer' && this.initiator && !this.remoteDh) {
+        this.remoteDh = message.data.dh;
         await this.pc.setRemoteDescription({ type: 'answer', sdp: message.data.sdp });
         await this.flushIce();
       } else if (message.type === 'ice') {
@@ -83,11 +95,15 @@ export class PeerLink {
   private watch(channel: RTCDataChannel): void {
     channel.binaryType = 'arraybuffer';
     channel.onopen = () => {
+      if (!this.remoteDh) return this.fail('protocol_violation', 'channel opened without a key exchange');
       this.opened = true;
       clearTimeout(this.timer);
       this.events.open(channel, this.pc.sctp?.maxMessageSize ?? 65_536, {
-        local: sdpFingerprints(this.pc.localDescription?.sdp ?? ''),
-        remote: sdpFingerprints(this.pc.remoteDescription?.sdp ?? ''),
+        fingerprints: {
+          local: sdpFingerprints(this.pc.localDescription?.sdp ?? ''),
+          remote: sdpFingerprints(this.pc.remoteDescription?.sdp ?? ''),
+        },
+        remoteDh: this.remoteDh,
       });
     };
   }

@@ -25,7 +25,9 @@ export interface SignalingEvents {
   signal(from: string, message: SignalPlaintext): void;
   peerJoined(peer: Peer): void;
   peerLeft(peer: Peer): void;
-  /** A failure that ends this session for this page (bad envelope, session closed). */
+  /** An envelope from `from` did not open, did not validate or was replayed. */
+  rejected(from: string, error: VaultError): void;
+  /** A failure that ends this session for this page (session closed). */
   fatal(error: VaultError): void;
 }
 
@@ -83,11 +85,23 @@ export class SignalingClient {
     return ack;
   }
 
+  /** Seals and sends; resolves once the server relayed it (or after ACK_TIMEOUT_MS). */
   async send(to: string, body: SignalBody): Promise<void> {
     if (!this.peerId) throw new VaultError('not_joined', USER_MESSAGES.not_joined);
     const message = { ...body, seq: this.seq++ } as SignalPlaintext;
     const envelope = await sealSignal(this.keys, { from: this.peerId, to }, message);
-    this.socket.emit('signal', { to, envelope }, () => {});
+    await this.socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emitWithAck('signal', { to, envelope })
+      .catch(() => {});
+  }
+
+  /** Sender only: the transfer is verified, so the server closes the session and the link stops working. */
+  async end(): Promise<void> {
+    await this.socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emitWithAck('end', {})
+      .catch(() => {});
   }
 
   close(): void {
@@ -102,11 +116,11 @@ export class SignalingClient {
     try {
       const message = await openSignal(this.keys, { from, to: this.peerId }, envelope);
       const last = this.lastSeqFrom.get(from) ?? -1;
-      if (message.seq <= last) throw new VaultError('envelope_invalid', 'replayed signaling message');
+      if (message.seq <= last) throw new VaultError('envelope_invalid', 'replayed or reordered signaling message');
       this.lastSeqFrom.set(from, message.seq);
       this.events.signal(from, message);
     } catch (error) {
-      this.events.fatal(error instanceof VaultError ? error : new VaultError('envelope_invalid', String(error)));
+      this.events.rejected(from, error instanceof VaultError ? error : new VaultError('envelope_invalid', String(error)));
     }
   }
 }

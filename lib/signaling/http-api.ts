@@ -1,6 +1,7 @@
 import { USER_MESSAGES, type SignalingErrorCode } from '../protocol/errors';
 import { CreateSessionRequestSchema, type CreateSessionResponse, type SessionStatusResponse } from '../protocol/api';
 import { SessionIdSchema } from '../protocol/ids';
+import type { AbuseLimits } from './abuse-limits';
 import type { SessionStore } from './session-store';
 
 // The HTTP API as plain Request → Response functions; app/api routes only call these.
@@ -24,7 +25,14 @@ async function readJsonBody(request: Request): Promise<{ ok: true; value: unknow
   }
 }
 
-export async function createSession(request: Request, store: SessionStore): Promise<Response> {
+export async function createSession(request: Request, store: SessionStore, limits: AbuseLimits, ip: string): Promise<Response> {
+  const allowed = await limits.createSession(ip);
+  if (!allowed.ok) {
+    return Response.json(
+      { code: 'rate_limited', message: USER_MESSAGES.rate_limited },
+      { status: 429, headers: { ...NO_STORE, 'Retry-After': String(allowed.retryAfterSeconds) } },
+    );
+  }
   const body = await readJsonBody(request);
   if (!body.ok) return body.response;
   const parsed = CreateSessionRequestSchema.safeParse(body.value);

@@ -74,6 +74,10 @@ export class MemorySessionStore implements SessionStore {
     return { peerId, role: 'receiver' };
   }
 
+  async end(id: string): Promise<void> {
+    this.sessions.delete(id);
+  }
+
   async sweep(): Promise<string[]> {
     const removed: string[] = [];
     for (const entry of this.sessions.values()) {

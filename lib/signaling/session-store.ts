@@ -27,6 +27,8 @@ export interface SessionStore {
   join(id: string, role: Role, peerId: string, senderToken?: string): Promise<JoinOutcome>;
   /** Frees the peer's role; returns it, or null if it held none. */
   leave(id: string, peerId: string): Promise<Peer | null>;
+  /** Removes a session now (its transfer completed). */
+  end(id: string): Promise<void>;
   /** Removes expired sessions; returns their ids. */
   sweep(): Promise<string[]>;
 }

@@ -13,8 +13,11 @@ import {
   type ServerToClientEvents,
 } from '../protocol/signaling';
 import { shortId, type Logger } from '../log';
+import type { AbuseLimits } from './abuse-limits';
+import { clientIp } from './client-ip';
+import type { Delivery, RelayTamper } from './hostile-relay';
 import { newPeerId } from './secrets';
-import type { SessionStore } from './session-store';
+import type { JoinOutcome, SessionStore } from './session-store';
 import { parsePayload } from './validate';
 
 // Socket.IO rooms as the session manager (protocol §2). The server relays sealed
@@ -22,6 +25,7 @@ import { parsePayload } from './validate';
 
 interface SocketData {
   peerId: string;
+  ip: string;
   sessionId: string | null;
   role: Role | null;
 }
@@ -34,6 +38,11 @@ export interface SignalingOptions {
   iceServers: IceServer[];
   logger: Logger;
   sweepIntervalMs: number;
+  limits: AbuseLimits;
+  /** Take the client address from X-Forwarded-For (behind our own reverse proxy). */
+  trustProxy: boolean;
+  /** TEST ONLY: an attacker's rewrite of relayed envelopes (tests/e2e/hostile-relay.spec.ts). */
+  tamper?: RelayTamper;
 }
 
 const sessionRoom = (id: string) => `session:${id}`;
@@ -57,9 +66,34 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
     pingTimeout: 5_000,
   });
 
+  const relay = options.tamper ?? ((delivery: Delivery) => [delivery]);
+
   io.on('connection', (socket: VaultSocket) => {
-    socket.data = { peerId: newPeerId(), sessionId: null, role: null };
+    const ip = clientIp(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], options.trustProxy);
+    socket.data = { peerId: newPeerId(), ip, sessionId: null, role: null };
     let joining = false;
+
+    // Every event, known or not, spends from the address's budget first.
+    socket.use((packet, next) => {
+      options.limits.socketEvent(ip).then(
+        (allowed) => {
+          if (allowed.ok) return next();
+          const ack = packet.at(-1);
+          if (typeof ack === 'function') ack(fail('rate_limited'));
+        },
+        (error: unknown) => next(error instanceof Error ? error : new Error(String(error))),
+      );
+    });
+    /** Join limits first, so ids cannot be probed faster than the limit allows. */
+    async function claim(sessionId: string, role: Role, senderToken?: string): Promise<JoinOutcome | { ok: false; code: 'rate_limited' }> {
+      if (!(await options.limits.join(ip)).ok) return { ok: false, code: 'rate_limited' };
+      const outcome = await store.join(sessionId, role, socket.data.peerId, senderToken);
+      if (!outcome.ok && outcome.code !== 'full') await options.limits.joinFailed(ip);
+      return outcome;
+    }
+
+    // A middleware error would otherwise surface as an unhandled 'error' event.
+    socket.on('error', () => socket.disconnect(true));
 
     socket.on('join', async (payload, ack) => {
       const reply = replier<Parameters<typeof ack>[0]>(ack);
@@ -69,7 +103,7 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
         if (!parsed.ok) return reply(parsed);
         const { sessionId, role, senderToken } = parsed.data;
         joining = true;
-        const outcome = await store.join(sessionId, role, socket.data.peerId, senderToken).finally(() => (joining = false));
+        const outcome = await claim(sessionId, role, senderToken).finally(() => (joining = false));
         if (!outcome.ok) return reply(fail(outcome.code));
         if (!socket.connected) {
           await store.leave(sessionId, socket.data.peerId);
@@ -98,10 +132,30 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
         const session = await store.get(sessionId);
         const target = session?.peers.find((p) => p.peerId === parsed.data.to);
         if (!target || target.peerId === peerId) return reply(fail('unknown_peer'));
-        io.to(peerRoom(target.peerId)).emit('signal', { from: peerId, envelope: parsed.data.envelope });
+        for (const delivery of relay({ from: peerId, to: target.peerId, envelope: parsed.data.envelope })) {
+          io.to(peerRoom(delivery.to)).emit('signal', { from: delivery.from, envelope: delivery.envelope });
+        }
         reply({ ok: true });
       } catch (error) {
         logger.error('signal failed', { error: String(error) });
+        reply(fail('unavailable'));
+      }
+    });
+
+    // The sender ends its session once the transfer is verified: the link stops working.
+    socket.on('end', async (_payload, ack) => {
+      const reply = replier<Parameters<typeof ack>[0]>(ack);
+      try {
+        const { sessionId, role } = socket.data;
+        if (!sessionId) return reply(fail('not_joined'));
+        if (role !== 'sender') return reply(fail('forbidden'));
+        await store.end(sessionId);
+        reply({ ok: true });
+        io.to(sessionRoom(sessionId)).except(socket.id).emit('session-closed', { reason: 'completed' });
+        io.in(sessionRoom(sessionId)).disconnectSockets(true);
+        logger.info('session ended', { session: shortId(sessionId) });
+      } catch (error) {
+        logger.error('end failed', { error: String(error) });
         reply(fail('unavailable'));
       }
     });

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { openControlFrame, sealControlFrame, type Direction } from '../crypto/envelope';
 import type { SessionKeys } from '../crypto/keys';
-import { VaultError, isVaultError, type TransferErrorCode } from '../protocol/errors';
+import { VaultError, isTransferErrorCode, isVaultError, type TransferErrorCode } from '../protocol/errors';
 import type { ControlFrame, ControlFrameType } from '../protocol/frames';
 import { ErrorBodySchema, type ErrorBody } from '../protocol/messages';
 import type { FramePort } from './port';
@@ -36,7 +36,7 @@ export class ControlChannel {
 
   /** Best effort: tell the peer why we stop. */
   async sendError(error: unknown): Promise<void> {
-    const body: ErrorBody = isVaultError(error) && isTransferCode(error.code)
+    const body: ErrorBody = isVaultError(error) && isTransferErrorCode(error.code)
       ? { code: error.code, message: error.message.slice(0, 500) }
       : { code: 'protocol_violation', message: 'internal error' };
     try {
@@ -45,10 +45,6 @@ export class ControlChannel {
       // the channel may already be gone
     }
   }
-}
-
-function isTransferCode(code: string): code is TransferErrorCode {
-  return ErrorBodySchema.shape.code.safeParse(code).success;
 }
 
 export function toVaultError(error: unknown): VaultError {

@@ -1,8 +1,9 @@
 import { createSession } from '@/lib/signaling/http-api';
-import { getSessionStore } from '@/lib/signaling/store-registry';
+import { CLIENT_IP_HEADER, getServerContext } from '@/lib/signaling/server-context';
 
 export const dynamic = 'force-dynamic';
 
 export function POST(request: Request) {
-  return createSession(request, getSessionStore());
+  const { store, limits } = getServerContext();
+  return createSession(request, store, limits, request.headers.get(CLIENT_IP_HEADER) ?? 'unknown');
 }

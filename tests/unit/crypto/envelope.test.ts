@@ -7,7 +7,7 @@ import type { SignalPlaintext } from '../../../lib/protocol/signaling';
 
 const SESSION = 'S'.repeat(22);
 const route = { from: 'F'.repeat(16), to: 'T'.repeat(16) };
-const offer: SignalPlaintext = { type: 'offer', seq: 0, data: { sdp: 'v=0\r\na=fingerprint:sha-256 AA:BB' } };
+const offer: SignalPlaintext = { type: 'offer', seq: 0, data: { sdp: 'v=0\r\na=fingerprint:sha-256 AA:BB', dh: 'B'.repeat(87) } };
 
 describe('link key', () => {
   it('round-trips through its base64url form and refuses anything but 32 bytes', () => {

@@ -24,7 +24,9 @@ const cases: [string, z.ZodType, unknown, unknown[]][] = [
     { to: 'E'.repeat(15), envelope: goodEnvelope }, { to: 'E'.repeat(16) }, { to: 5, envelope: goodEnvelope },
   ]],
   ['SignalPlaintext', SignalPlaintextSchema, { type: 'ice', seq: 1, data: { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 } }, [
-    { type: 'offer', seq: -1, data: { sdp: 'v=0' } }, { type: 'offer', seq: 0, data: { sdp: 'x'.repeat(10_001) } },
+    { type: 'offer', seq: -1, data: { sdp: 'v=0', dh: 'B'.repeat(87) } }, { type: 'offer', seq: 0, data: { sdp: 'x'.repeat(10_001), dh: 'B'.repeat(87) } },
+    { type: 'offer', seq: 0, data: { sdp: 'v=0' } }, { type: 'answer', seq: 0, data: { sdp: 'v=0', dh: 'B'.repeat(86) } },
+    { type: 'answer', seq: 0, data: { sdp: 'v=0', dh: 'B'.repeat(86) + '=' } },
     { type: 'answer', seq: 0 }, { type: 'ice', seq: 0, data: { candidate: 5 } }, { type: 'hello', seq: 0, data: {} },
   ]],
   ['Manifest', ManifestSchema, goodManifest, [
