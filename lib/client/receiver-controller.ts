@@ -126,12 +126,13 @@ export class ReceiverController {
   }
 
   private async onSignal(from: string, message: SignalPlaintext, linkKey: Uint8Array): Promise<void> {
-    if (from !== this.sender || this.disposed) return;
+    if (from !== this.sender || this.disposed || this.store.latest().status === 'error') return;
     if (message.type === 'offer') {
       if (this.worker) return; // one transfer per page
       this.teardownPeer();
       // A fresh ephemeral key per connection attempt: forward secrecy (protocol §2).
       const ephemeral = await createEphemeral();
+      if (this.store.latest().status === 'error') return;
       this.link = new PeerLink(this.iceServers, false, ephemeral.publicKey, {
         signal: (body) => void this.signaling?.send(from, body),
         open: (channel, _maxMessageSize, handshake) => this.receive(channel, linkKey, ephemeral, handshake),
@@ -224,8 +225,6 @@ export class ReceiverController {
     // Nothing unverified is ever offered: the worker discards partial files.
     this.update({ status: 'error', error: shownError(error, detail), speed: null });
     if (this.worker && error instanceof VaultError) this.worker.abort(error);
-    // Let the error frame reach the other side before the channel closes.
-    setTimeout(() => this.teardownPeer(), ERROR_LINGER_MS);
     // Before the channel opens the sender can only learn why over signaling. Then a
     // receiver with a wrong key or a failed transfer leaves, freeing the link's slot.
     const signaling = this.signaling;
@@ -234,6 +233,10 @@ export class ReceiverController {
         ? signaling?.send(this.sender, { type: 'abort', data: { code: error.code } })
         : undefined;
     void Promise.resolve(notify).finally(() => signaling?.close());
+    // Let the error frame reach the other side before the channel closes; without a
+    // channel there is nothing to deliver, and a half-made connection must not open.
+    if (this.port) setTimeout(() => this.teardownPeer(), ERROR_LINGER_MS);
+    else this.teardownPeer();
   }
 
   private update(patch: Partial<ReceiverSnapshot>): void {

@@ -136,6 +136,8 @@ export class SenderController {
       const shared = await ephemeralSecret(ephemeral, handshake.remoteDh);
       const exchange = { senderPublic: ephemeral.publicKey, receiverPublic: handshake.remoteDh, shared };
       const connectionKeys = await deriveConnectionKeys(linkKey, keys.sessionId, exchange);
+      // The session may have failed (e.g. the receiver aborted) while the keys were derived.
+      if (this.disposed || this.store.latest().status !== 'connecting') return channel.close();
       const { local, remote } = handshake.fingerprints;
       await this.send(channel, maxMessageSize, connectionKeys, confirmationTranscript(keys.sessionId, local, remote));
     } catch (error) {
@@ -212,8 +214,10 @@ export class SenderController {
     if (this.receiver && !this.port && isVaultError(error) && isTransferErrorCode(error.code) && !detail) {
       void this.signaling?.send(this.receiver, { type: 'abort', data: { code: error.code } });
     }
-    // Let the error frame reach the other side before the channel closes.
-    setTimeout(() => this.teardownPeer(), ERROR_LINGER_MS);
+    // Let the error frame reach the other side before the channel closes; without a
+    // channel there is nothing to deliver, and a half-made connection must not open.
+    if (this.port) setTimeout(() => this.teardownPeer(), ERROR_LINGER_MS);
+    else this.teardownPeer();
   }
 
   private update(patch: Partial<SenderSnapshot>): void {
