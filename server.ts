@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, type Config } from './lib/config';
 import { createLogger } from './lib/log';
+import { contentSecurityPolicy, newNonce } from './lib/security/csp';
 import { MemorySessionStore } from './lib/signaling/memory-session-store';
 import { attachSignaling } from './lib/signaling/socket-server';
 import { createAbuseLimits } from './lib/signaling/abuse-limits';
@@ -41,6 +42,10 @@ await app.prepare();
 const handle = app.getRequestHandler();
 
 const server = createServer((req, res) => {
+  // Next reads the nonce for its own scripts from the request's CSP header.
+  const csp = contentSecurityPolicy(newNonce(), { dev });
+  req.headers['content-security-policy'] = csp;
+  res.setHeader('Content-Security-Policy', csp);
   // The API routes rate-limit by this header; whatever the client sent under that name is replaced.
   req.headers[CLIENT_IP_HEADER] = clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], config.TRUST_PROXY);
   void handle(req, res);

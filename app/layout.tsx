@@ -8,6 +8,9 @@ export const metadata: Metadata = {
   referrer: 'no-referrer',
 };
 
+// Every page is rendered per request so Next can put this response's CSP nonce on its scripts.
+export const dynamic = 'force-dynamic';
+
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

@@ -163,8 +163,12 @@ export class ReceiverController {
       },
       failed: (error) => this.fail(new VaultError(error.code, error.message), error.detail),
     }));
-    // The worker finishes the ECDH and derives the connection keys; it buffers early frames.
-    worker.start({ linkKey, sessionId: this.sessionId, ephemeral, peerPublic: handshake.remoteDh, transcript });
+    // The worker finishes the ECDH and derives the connection keys; it buffers the
+    // frames that arrive meanwhile, and while the certificate is checked.
+    handshake.certificateChecked.then(
+      () => worker.start({ linkKey, sessionId: this.sessionId, ephemeral, peerPublic: handshake.remoteDh, transcript }),
+      (error: unknown) => this.fail(error),
+    );
     port.onFrame((frame) => worker.frame(frame));
     port.onClose((error) => {
       worker.abort(error);

@@ -133,6 +133,7 @@ export class SenderController {
     handshake: Handshake,
   ): Promise<void> {
     try {
+      await handshake.certificateChecked;
       const shared = await ephemeralSecret(ephemeral, handshake.remoteDh);
       const exchange = { senderPublic: ephemeral.publicKey, receiverPublic: handshake.remoteDh, shared };
       const connectionKeys = await deriveConnectionKeys(linkKey, keys.sessionId, exchange);

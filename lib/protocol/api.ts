@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod';
 import { SenderTokenSchema, SessionIdSchema } from './ids';
 
 // HTTP API bodies. POST /api/session takes an empty body or `{}`; later fields

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod';
 
 // Sizes of the random values the protocol names, and their base64url spellings.
 export const SESSION_ID_BYTES = 16; // 128 bits: unguessable session ids

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod';
 import { FileIdSchema } from './ids';
 import { TRANSFER_ERROR_CODES } from './errors';
 

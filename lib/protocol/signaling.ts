@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod';
 import { PeerIdSchema, SenderTokenSchema, SessionIdSchema } from './ids';
 import { TRANSFER_ERROR_CODES, type SignalingErrorCode } from './errors';
 

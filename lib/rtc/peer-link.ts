@@ -1,6 +1,6 @@
 import { VaultError } from '../protocol/errors';
 import type { IceServer, SignalPlaintext } from '../protocol/signaling';
-import { sdpFingerprints } from './fingerprints';
+import { certificateFingerprint, sdpFingerprints } from './fingerprints';
 import type { SignalBody } from './signaling-client';
 
 // One RTCPeerConnection with one reliable, ordered DataChannel. The sender offers and
@@ -22,6 +22,11 @@ export interface Handshake {
   fingerprints: { local: string[]; remote: string[] };
   /** the peer's ephemeral ECDH public key, from its sealed offer or answer */
   remoteDh: string;
+  /**
+   * Settles once the peer's actual DTLS certificate was checked against the remote SDP
+   * fingerprint (where the browser has getRemoteCertificates); rejects `not_authentic`.
+   */
+  certificateChecked: Promise<void>;
 }
 
 export class PeerLink {
@@ -30,6 +35,10 @@ export class PeerLink {
   private readonly timer: ReturnType<typeof setTimeout>;
   private opened = false;
   private remoteDh: string | null = null;
+  // The SDPs as applied. The attributes on the connection can lag behind on a fast
+  // link (the channel may open before remoteDescription reads back), so keep our own.
+  private localSdp = '';
+  private remoteSdp = '';
   private closed = false;
 
   constructor(
@@ -55,7 +64,8 @@ export class PeerLink {
     if (!this.initiator) return;
     this.watch(this.pc.createDataChannel('vault', { ordered: true }));
     await this.pc.setLocalDescription(await this.pc.createOffer());
-    this.events.signal({ type: 'offer', data: { sdp: this.pc.localDescription!.sdp, dh: this.localDh } });
+    this.localSdp = this.pc.localDescription!.sdp;
+    this.events.signal({ type: 'offer', data: { sdp: this.localSdp, dh: this.localDh } });
   }
 
   async handle(message: SignalPlaintext): Promise<void> {
@@ -63,12 +73,15 @@ export class PeerLink {
     try {
       if (message.type === 'offer' && !this.initiator && !this.remoteDh) {
         this.remoteDh = message.data.dh;
+        this.remoteSdp = message.data.sdp;
         await this.pc.setRemoteDescription({ type: 'offer', sdp: message.data.sdp });
         await this.flushIce();
         await this.pc.setLocalDescription(await this.pc.createAnswer());
-        this.events.signal({ type: 'answer', data: { sdp: this.pc.localDescription!.sdp, dh: this.localDh } });
+        this.localSdp = this.pc.localDescription!.sdp;
+        this.events.signal({ type: 'answer', data: { sdp: this.localSdp, dh: this.localDh } });
       } else if (message.type === 'answer' && this.initiator && !this.remoteDh) {
         this.remoteDh = message.data.dh;
+        this.remoteSdp = message.data.sdp;
         await this.pc.setRemoteDescription({ type: 'answer', sdp: message.data.sdp });
         await this.flushIce();
       } else if (message.type === 'ice') {
@@ -98,14 +111,25 @@ export class PeerLink {
       if (!this.remoteDh) return this.fail('protocol_violation', 'channel opened without a key exchange');
       this.opened = true;
       clearTimeout(this.timer);
+      const remote = sdpFingerprints(this.remoteSdp);
       this.events.open(channel, this.pc.sctp?.maxMessageSize ?? 65_536, {
-        fingerprints: {
-          local: sdpFingerprints(this.pc.localDescription?.sdp ?? ''),
-          remote: sdpFingerprints(this.pc.remoteDescription?.sdp ?? ''),
-        },
+        fingerprints: { local: sdpFingerprints(this.localSdp), remote },
         remoteDh: this.remoteDh,
+        certificateChecked: this.checkRemoteCertificate(remote),
       });
     };
+  }
+
+  /** The certificate DTLS actually negotiated must be the one the sealed SDP pinned. */
+  private async checkRemoteCertificate(pinned: string[]): Promise<void> {
+    const transport = this.pc.sctp?.transport;
+    const certificates = typeof transport?.getRemoteCertificates === 'function' ? transport.getRemoteCertificates() : [];
+    if (certificates.length === 0) return; // this browser does not expose them: the SDP pin stands alone
+    const actual = await certificateFingerprint(certificates[0]!);
+    const sha256Pins = pinned.filter((f) => f.startsWith('sha-256 '));
+    if (sha256Pins.length > 0 && !sha256Pins.includes(actual)) {
+      throw new VaultError('not_authentic', 'the DTLS certificate differs from the one the sealed SDP pinned');
+    }
   }
 
   private fail(code: 'connection_failed' | 'protocol_violation', message: string): void {

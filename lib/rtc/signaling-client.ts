@@ -39,6 +39,7 @@ export class SignalingClient {
   private seq = 0;
   private readonly lastSeqFrom = new Map<string, number>();
   private inbox: Promise<void> = Promise.resolve();
+  private outbox: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly keys: SessionKeys,
@@ -85,15 +86,23 @@ export class SignalingClient {
     return ack;
   }
 
-  /** Seals and sends; resolves once the server relayed it (or after ACK_TIMEOUT_MS). */
-  async send(to: string, body: SignalBody): Promise<void> {
-    if (!this.peerId) throw new VaultError('not_joined', USER_MESSAGES.not_joined);
+  /**
+   * Seals and sends; resolves once the server relayed it (or after ACK_TIMEOUT_MS).
+   * Sealing is async, so sends are chained: envelopes leave in seq order, as the
+   * peer's replay check requires.
+   */
+  send(to: string, body: SignalBody): Promise<void> {
+    const from = this.peerId;
+    if (!from) return Promise.reject(new VaultError('not_joined', USER_MESSAGES.not_joined));
     const message = { ...body, seq: this.seq++ } as SignalPlaintext;
-    const envelope = await sealSignal(this.keys, { from: this.peerId, to }, message);
-    await this.socket
-      .timeout(ACK_TIMEOUT_MS)
-      .emitWithAck('signal', { to, envelope })
-      .catch(() => {});
+    const sealed = sealSignal(this.keys, { from, to }, message);
+    let relayed: Promise<unknown> = Promise.resolve();
+    const emitted = this.outbox.then(async () => {
+      const envelope = await sealed;
+      relayed = this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('signal', { to, envelope }).catch(() => {});
+    });
+    this.outbox = emitted.catch(() => {});
+    return emitted.then(() => relayed).then(() => {});
   }
 
   /** Sender only: the transfer is verified, so the server closes the session and the link stops working. */

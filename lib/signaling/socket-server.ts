@@ -92,8 +92,11 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
       return outcome;
     }
 
-    // A middleware error would otherwise surface as an unhandled 'error' event.
-    socket.on('error', () => socket.disconnect(true));
+    // A middleware failure arrives as an 'error' event carrying an Error; a client may
+    // also send an event it names 'error', which must stay as harmless as any other.
+    socket.on('error', (reason: unknown) => {
+      if (reason instanceof Error) socket.disconnect(true);
+    });
 
     socket.on('join', async (payload, ack) => {
       const reply = replier<Parameters<typeof ack>[0]>(ack);
