@@ -49,11 +49,3 @@ export function createAbuseLimits(settings: AbuseLimitSettings): AbuseLimits {
     },
   };
 }
-
-/** Limits that never refuse, for code paths (unit tests) that do not exercise them. */
-export const NO_LIMITS: AbuseLimits = {
-  createSession: async () => ({ ok: true }),
-  socketEvent: async () => ({ ok: true }),
-  join: async () => ({ ok: true }),
-  joinFailed: async () => {},
-};

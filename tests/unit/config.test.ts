@@ -20,4 +20,13 @@ describe('configuration from the environment', () => {
       for (const name of ['PORT', 'SESSION_TTL_SECONDS', 'ICE_SERVERS', 'LOG_LEVEL']) expect((error as Error).message).toContain(name);
     }
   });
+  it('has abuse limits on by default and the hostile relay off unless both test variables are set', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ RATE_LIMIT_SESSIONS_PER_MINUTE: 20, RATE_LIMIT_EVENTS_PER_MINUTE: 600, RATE_LIMIT_JOINS_PER_MINUTE: 30, TRUST_PROXY: false });
+    expect(config.P2PVAULT_TEST_HOSTILE_RELAY).toBeUndefined();
+    expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(true);
+    expect(() => loadConfig({ P2PVAULT_TEST_HOSTILE_RELAY: 'replay' })).toThrow(/P2PVAULT_TEST_HOSTILE_RELAY: is a test-only setting/);
+    expect(() => loadConfig({ P2PVAULT_TEST: '1', P2PVAULT_TEST_HOSTILE_RELAY: 'eavesdrop' })).toThrow(/P2PVAULT_TEST_HOSTILE_RELAY/);
+    expect(loadConfig({ P2PVAULT_TEST: '1', P2PVAULT_TEST_HOSTILE_RELAY: 'replay' }).P2PVAULT_TEST_HOSTILE_RELAY).toBe('replay');
+  });
 });

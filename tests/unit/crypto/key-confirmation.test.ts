@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { confirmationMac, confirmationTranscript, verifyConfirmation } from '../../../lib/crypto/key-confirmation';
 import { deriveSessionKeys, generateLinkKey } from '../../../lib/crypto/keys';
-import { sdpFingerprints } from '../../../lib/rtc/fingerprints';
+import { certificateFingerprint, sdpFingerprints } from '../../../lib/rtc/fingerprints';
 
 const SESSION = 'S'.repeat(22);
 const SDP = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\na=fingerprint:sha-256 AB:CD:EF\r\na=setup:actpass\r\n';
@@ -10,6 +10,13 @@ describe('key confirmation', () => {
   it('reads DTLS fingerprints from an SDP', () => {
     expect(sdpFingerprints(SDP)).toEqual(['sha-256 ab:cd:ef']);
     expect(sdpFingerprints('v=0\r\n')).toEqual([]);
+  });
+
+  it('fingerprints a DER certificate the way SDP writes it, to compare with the pinned one', async () => {
+    // SHA-256 of the three bytes "abc" (FIPS 180-2 test vector).
+    expect(await certificateFingerprint(new TextEncoder().encode('abc').buffer as ArrayBuffer)).toBe(
+      'sha-256 ba:78:16:bf:8f:01:cf:ea:41:41:40:de:5d:ae:22:23:b0:03:61:a3:96:17:7a:9c:b4:10:ff:61:f2:00:15:ad',
+    );
   });
 
   it('verifies the peer MAC over the same transcript, whatever the fingerprint case', async () => {
