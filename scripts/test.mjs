@@ -27,6 +27,8 @@ function ensureDebianPackages() {
   if (!existsSync(CHROMIUM)) missing.push('chromium');
   if (run('sh', ['-c', 'command -v unshare >/dev/null'], { stdio: 'ignore' }) !== 0) missing.push('util-linux');
   if (run('sh', ['-c', 'command -v ip >/dev/null'], { stdio: 'ignore' }) !== 0) missing.push('iproute2');
+  if (run('sh', ['-c', 'command -v redis-server >/dev/null'], { stdio: 'ignore' }) !== 0) missing.push('redis-server');
+  if (!existsSync('/usr/sbin/nginx')) missing.push('nginx-light');
   if (missing.length === 0) return;
   if (!isRoot) {
     console.error(`Missing Debian packages: ${missing.join(' ')}. Install them (sudo apt-get install -y ${missing.join(' ')}) and rerun.`);
