@@ -1,12 +1,16 @@
 // The one HTTP server: Next.js pages and API routes plus Socket.IO signaling.
 // Settings come from the environment (lib/config.ts); see README for the table.
 import { createServer } from 'node:http';
+import { hostname } from 'node:os';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, type Config } from './lib/config';
 import { createLogger } from './lib/log';
 import { contentSecurityPolicy, newNonce } from './lib/security/csp';
 import { MemorySessionStore } from './lib/signaling/memory-session-store';
-import { attachSignaling } from './lib/signaling/socket-server';
+import { RedisSessionStore } from './lib/signaling/redis-session-store';
+import { adapterConnection, storeConnection } from './lib/signaling/redis';
+import { attachSignaling, closeSignaling } from './lib/signaling/socket-server';
 import { createAbuseLimits } from './lib/signaling/abuse-limits';
 import { clientIp } from './lib/signaling/client-ip';
 import { hostileRelay } from './lib/signaling/hostile-relay';
@@ -24,14 +28,25 @@ try {
   process.exit(1);
 }
 
+let instance = config.INSTANCE_ID ?? `${hostname()}:${config.PORT}`;
 const logger = createLogger(config.LOG_LEVEL);
-const store = new MemorySessionStore({ ttlMs: config.SESSION_TTL_SECONDS * 1000, maxSessions: config.MAX_SESSIONS });
-const limits = createAbuseLimits({
-  sessionsPerMinute: config.RATE_LIMIT_SESSIONS_PER_MINUTE,
-  eventsPerMinute: config.RATE_LIMIT_EVENTS_PER_MINUTE,
-  joinsPerMinute: config.RATE_LIMIT_JOINS_PER_MINUTE,
+const storeSettings = { ttlMs: config.SESSION_TTL_SECONDS * 1000, maxSessions: config.MAX_SESSIONS };
+// With REDIS_URL every instance shares sessions, rooms and rate limits through Redis.
+const redis = config.REDIS_URL ? storeConnection(config.REDIS_URL, logger) : null;
+const store = redis ? new RedisSessionStore(redis, storeSettings) : new MemorySessionStore(storeSettings);
+const limits = createAbuseLimits(
+  {
+    sessionsPerMinute: config.RATE_LIMIT_SESSIONS_PER_MINUTE,
+    eventsPerMinute: config.RATE_LIMIT_EVENTS_PER_MINUTE,
+    joinsPerMinute: config.RATE_LIMIT_JOINS_PER_MINUTE,
+  },
+  redis ?? undefined,
+);
+registerServerContext({
+  store,
+  limits,
+  health: async () => ({ instance, redis: redis ? await ping(redis) : undefined }),
 });
-registerServerContext({ store, limits });
 const attack = config.P2PVAULT_TEST_HOSTILE_RELAY;
 if (attack) logger.warn('TEST MODE: the signaling relay attacks every session', { attack });
 
@@ -58,6 +73,7 @@ const io = attachSignaling(server, {
   limits,
   trustProxy: config.TRUST_PROXY,
   tamper: attack ? hostileRelay(attack) : undefined,
+  adapter: config.REDIS_URL ? createAdapter(adapterConnection(config.REDIS_URL, logger)) : undefined,
 });
 if (dev) {
   // Next's dev server needs its own WebSocket (HMR); Socket.IO answers its own path.
@@ -69,18 +85,36 @@ if (dev) {
 
 server.listen(config.PORT, config.HOST, () => {
   const { port } = server.address() as AddressInfo;
-  logger.info('listening', { url: `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`, port, dev });
+  instance = config.INSTANCE_ID ?? `${hostname()}:${port}`;
+  logger.info('listening', {
+    url: `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${port}`,
+    port,
+    dev,
+    instance,
+    store: redis ? 'redis' : 'memory',
+  });
 });
+
+/** Liveness of the Redis connection for /api/health, bounded so a dead Redis answers fast. */
+async function ping(client: NonNullable<typeof redis>): Promise<'ok' | 'down'> {
+  const timeout = new Promise<'down'>((resolve) => setTimeout(() => resolve('down'), 1_000).unref());
+  return Promise.race([client.ping().then(() => 'ok' as const, () => 'down' as const), timeout]);
+}
 
 let stopping = false;
 function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   logger.info('shutting down', { signal });
-  // Closing Socket.IO disconnects every peer and closes the HTTP server.
+  // Stop accepting, tell this instance's peers their signaling ends here, then close.
+  // An open DataChannel is peer-to-peer and carries on without us.
+  server.close();
+  closeSignaling(io, 'shutdown');
   io.close(() => {
-    logger.info('stopped');
-    process.exit(0);
+    void Promise.allSettled([redis?.quit()]).then(() => {
+      logger.info('stopped');
+      process.exit(0);
+    });
   });
   setTimeout(() => process.exit(0), 5_000).unref();
 }

@@ -29,6 +29,10 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_SESSIONS_PER_MINUTE: int(1, 10_000_000).default(20),
   RATE_LIMIT_EVENTS_PER_MINUTE: int(1, 100_000_000).default(600),
   RATE_LIMIT_JOINS_PER_MINUTE: int(1, 10_000_000).default(30),
+  // Several instances share sessions and rooms through Redis; unset = one process, in memory.
+  REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL').optional(),
+  // Names this instance in /api/health and logs (default host:port).
+  INSTANCE_ID: z.string().regex(/^[\w.:-]{1,64}$/, 'letters, digits, . _ : - only').optional(),
   // Set behind our own reverse proxy so limits see the real client (X-Forwarded-For).
   TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true').default(false),
   // TEST ONLY: an actively malicious relay for the hostile-relay e2e tests. Needs

@@ -1,8 +1,11 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 // Per-IP abuse limits (rate-limiter-flexible token buckets). Session ids are 128-bit
 // random, so enumeration is infeasible anyway; the join limit makes even trying
-// expensive, and failed joins cost more than successful ones.
+// expensive, and failed joins cost more than successful ones. With Redis the budgets
+// are shared by every instance; while Redis is away each instance falls back to its
+// own memory (the insurance limiter) rather than refusing everyone.
 
 export interface AbuseLimitSettings {
   sessionsPerMinute: number;
@@ -26,7 +29,7 @@ export interface AbuseLimits {
   joinFailed(ip: string): Promise<void>;
 }
 
-async function take(limiter: RateLimiterMemory, key: string, points = 1): Promise<LimitDecision> {
+async function take(limiter: RateLimiterAbstract, key: string, points = 1): Promise<LimitDecision> {
   try {
     await limiter.consume(key, points);
     return { ok: true };
@@ -36,10 +39,15 @@ async function take(limiter: RateLimiterMemory, key: string, points = 1): Promis
   }
 }
 
-export function createAbuseLimits(settings: AbuseLimitSettings): AbuseLimits {
-  const sessions = new RateLimiterMemory({ keyPrefix: 'sessions', points: settings.sessionsPerMinute, duration: 60 });
-  const events = new RateLimiterMemory({ keyPrefix: 'events', points: settings.eventsPerMinute, duration: 60 });
-  const joins = new RateLimiterMemory({ keyPrefix: 'joins', points: settings.joinsPerMinute, duration: 60 });
+export function createAbuseLimits(settings: AbuseLimitSettings, redis?: Redis): AbuseLimits {
+  const limiter = (keyPrefix: string, points: number): RateLimiterAbstract => {
+    const memory = new RateLimiterMemory({ keyPrefix, points, duration: 60 });
+    if (!redis) return memory;
+    return new RateLimiterRedis({ storeClient: redis, keyPrefix: `p2pvault:limit:${keyPrefix}`, points, duration: 60, insuranceLimiter: memory });
+  };
+  const sessions = limiter('sessions', settings.sessionsPerMinute);
+  const events = limiter('events', settings.eventsPerMinute);
+  const joins = limiter('joins', settings.joinsPerMinute);
   return {
     createSession: (ip) => take(sessions, ip),
     socketEvent: (ip) => take(events, ip),

@@ -2,6 +2,7 @@ import { USER_MESSAGES, type SignalingErrorCode } from '../protocol/errors';
 import { CreateSessionRequestSchema, type CreateSessionResponse, type SessionStatusResponse } from '../protocol/api';
 import { SessionIdSchema } from '../protocol/ids';
 import type { AbuseLimits } from './abuse-limits';
+import type { ServerContext } from './server-context';
 import type { SessionStore } from './session-store';
 
 // The HTTP API as plain Request → Response functions; app/api routes only call these.
@@ -64,4 +65,11 @@ export async function getSessionStatus(id: string, store: SessionStore): Promise
   } catch {
     return error('unavailable', 503);
   }
+}
+
+/** Liveness, and readiness of Redis when the instance uses it: 503 while Redis is away. */
+export async function healthStatus(context: ServerContext): Promise<Response> {
+  const report = await context.health();
+  const ready = report.redis !== 'down';
+  return json({ status: ready ? 'ok' : 'degraded', ...report }, ready ? 200 : 503);
 }

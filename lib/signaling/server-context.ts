@@ -5,9 +5,16 @@ import type { SessionStore } from './session-store';
 // module instance. They do share the process's globalThis: server.ts registers the
 // one store and the abuse limits there, and the API routes look them up per request.
 
+export interface HealthReport {
+  instance: string;
+  /** present only when the instance runs on Redis */
+  redis?: 'ok' | 'down';
+}
+
 export interface ServerContext {
   store: SessionStore;
   limits: AbuseLimits;
+  health(): Promise<HealthReport>;
 }
 
 const KEY = Symbol.for('p2pvault.serverContext');

@@ -1,5 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 import { USER_MESSAGES, type SignalingErrorCode } from '../protocol/errors';
 import {
   ENVELOPE_CIPHERTEXT_MAX,
@@ -43,6 +43,8 @@ export interface SignalingOptions {
   trustProxy: boolean;
   /** TEST ONLY: an attacker's rewrite of relayed envelopes (tests/e2e/hostile-relay.spec.ts). */
   tamper?: RelayTamper;
+  /** Socket.IO adapter shared by several instances (Redis streams); default: in-process rooms. */
+  adapter?: ServerOptions['adapter'];
 }
 
 const sessionRoom = (id: string) => `session:${id}`;
@@ -64,6 +66,7 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
     serveClient: false,
     pingInterval: 10_000,
     pingTimeout: 5_000,
+    ...(options.adapter ? { adapter: options.adapter } : {}),
   });
 
   const relay = options.tamper ?? ((delivery: Delivery) => [delivery]);
@@ -177,9 +180,10 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
 
   const sweeper = setInterval(async () => {
     try {
+      // Each instance announces the expiry to its own sockets (it alone knows them).
       for (const id of await store.sweep()) {
-        io.to(sessionRoom(id)).emit('session-closed', { reason: 'expired' });
-        io.in(sessionRoom(id)).disconnectSockets(true);
+        io.local.to(sessionRoom(id)).emit('session-closed', { reason: 'expired' });
+        io.local.in(sessionRoom(id)).disconnectSockets(true);
       }
     } catch (error) {
       logger.error('sweep failed', { error: String(error) });
@@ -190,4 +194,11 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
   httpServer.on('close', () => clearInterval(sweeper));
 
   return io;
+}
+
+/** Tells every session with sockets on this instance that its signaling ends (shutdown). */
+export function closeSignaling(io: SignalingServer, reason: 'shutdown'): void {
+  for (const room of io.of('/').adapter.rooms.keys()) {
+    if (room.startsWith('session:')) io.local.to(room).emit('session-closed', { reason });
+  }
 }

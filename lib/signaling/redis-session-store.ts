@@ -1,0 +1,142 @@
+import type { Redis } from 'ioredis';
+import type { Peer, Role } from '../protocol/signaling';
+import { hashToken, newSenderToken, newSessionId } from './secrets';
+import type { CreatedSession, JoinOutcome, SessionStore, SessionView } from './session-store';
+
+// Sessions in Redis, shared by every instance behind the load balancer. Each session is
+// three keys that expire with it (PXAT = expiresAt): a hash {tokenHash, expiresAt}, the
+// sender slot (a string claimed with SET NX) and the receivers (a set). Claims and
+// capacity checks run as Lua scripts, so two instances can never both win a slot.
+
+export interface RedisStoreOptions {
+  ttlMs: number;
+  maxSessions: number;
+  maxReceivers?: number;
+  prefix?: string;
+}
+
+const CREATE = `
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3])
+if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then return 0 end
+redis.call('HSET', KEYS[1], 'tokenHash', ARGV[1], 'expiresAt', ARGV[2])
+redis.call('PEXPIREAT', KEYS[1], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[5])
+return 1`;
+
+const JOIN = `
+local s = redis.call('HMGET', KEYS[1], 'tokenHash', 'expiresAt')
+if not s[1] then return 'not_found' end
+if tonumber(s[2]) <= tonumber(ARGV[5]) then return 'expired' end
+if ARGV[1] == 'sender' then
+  if s[1] ~= ARGV[3] then return 'forbidden' end
+  if not redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PXAT', s[2]) then return 'full' end
+else
+  if redis.call('SCARD', KEYS[3]) >= tonumber(ARGV[4]) then return 'full' end
+  redis.call('SADD', KEYS[3], ARGV[2])
+  redis.call('PEXPIREAT', KEYS[3], s[2])
+end
+return 'ok'`;
+
+const LEAVE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  return 'sender'
+end
+if redis.call('SREM', KEYS[2], ARGV[1]) == 1 then return 'receiver' end
+return false`;
+
+export class RedisSessionStore implements SessionStore {
+  private readonly prefix: string;
+  private readonly maxReceivers: number;
+  /** Sessions this instance has sockets in: the ones whose expiry it must announce. */
+  private readonly local = new Set<string>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: RedisStoreOptions,
+  ) {
+    this.prefix = options.prefix ?? 'p2pvault:';
+    this.maxReceivers = options.maxReceivers ?? 1;
+  }
+
+  private keys(id: string) {
+    const base = `${this.prefix}session:${id}`;
+    return { session: base, sender: `${base}:sender`, receivers: `${base}:receivers` };
+  }
+
+  private get index() {
+    return `${this.prefix}sessions`;
+  }
+
+  async create() {
+    const now = Date.now();
+    const session: CreatedSession = { id: newSessionId(), senderToken: newSenderToken(), expiresAt: now + this.options.ttlMs };
+    const created = await this.redis.eval(
+      CREATE,
+      2,
+      this.keys(session.id).session,
+      this.index,
+      hashToken(session.senderToken),
+      String(session.expiresAt),
+      String(now),
+      String(this.options.maxSessions),
+      session.id,
+    );
+    return created === 1 ? { ok: true as const, session } : { ok: false as const, code: 'capacity' as const };
+  }
+
+  async get(id: string): Promise<SessionView | null> {
+    const k = this.keys(id);
+    const [expiresAt, sender, receivers] = await Promise.all([
+      this.redis.hget(k.session, 'expiresAt'),
+      this.redis.get(k.sender),
+      this.redis.smembers(k.receivers),
+    ]);
+    if (!expiresAt) return null;
+    return { id, expiresAt: Number(expiresAt), expired: Date.now() >= Number(expiresAt), peers: peersOf(sender, receivers) };
+  }
+
+  async join(id: string, role: Role, peerId: string, senderToken?: string): Promise<JoinOutcome> {
+    const k = this.keys(id);
+    const token = role === 'sender' ? hashToken(senderToken ?? '') : '';
+    if (role === 'sender' && !senderToken) {
+      const exists = await this.redis.exists(k.session);
+      return { ok: false, code: exists ? 'forbidden' : 'not_found' };
+    }
+    const outcome = (await this.redis.eval(JOIN, 3, k.session, k.sender, k.receivers, role, peerId, token, String(this.maxReceivers), String(Date.now()))) as string;
+    if (outcome !== 'ok') return { ok: false, code: outcome as Exclude<JoinOutcome, { ok: true }>['code'] };
+    this.local.add(id);
+    const view = await this.get(id);
+    return { ok: true, peers: (view?.peers ?? []).filter((p) => p.peerId !== peerId) };
+  }
+
+  async leave(id: string, peerId: string): Promise<Peer | null> {
+    const k = this.keys(id);
+    const role = (await this.redis.eval(LEAVE, 2, k.sender, k.receivers, peerId)) as Role | null;
+    return role ? { peerId, role } : null;
+  }
+
+  async end(id: string): Promise<void> {
+    const k = this.keys(id);
+    await this.redis.multi().del(k.session, k.sender, k.receivers).zrem(this.index, id).exec();
+    this.local.delete(id);
+  }
+
+  /** Expiry is Redis's job (PXAT); this reports the local sessions that are gone. */
+  async sweep(): Promise<string[]> {
+    const gone: string[] = [];
+    for (const id of this.local) {
+      if (!(await this.redis.exists(this.keys(id).session))) {
+        this.local.delete(id);
+        gone.push(id);
+      }
+    }
+    await this.redis.zremrangebyscore(this.index, '-inf', Date.now());
+    return gone;
+  }
+}
+
+function peersOf(sender: string | null, receivers: string[]): Peer[] {
+  const peers: Peer[] = receivers.sort().map((peerId) => ({ peerId, role: 'receiver' as const }));
+  return sender ? [{ peerId: sender, role: 'sender' }, ...peers] : peers;
+}
