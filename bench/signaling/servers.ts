@@ -62,6 +62,17 @@ function spawnLogged(name: string, command: string, args: string[], env: NodeJS.
   return { child, logFile };
 }
 
+function asInstance(name: string, url: string, child: ChildProcess, logFile: string): Instance {
+  return {
+    name,
+    url,
+    pid: child.pid!,
+    logFile,
+    exited: () => child.exitCode !== null || child.signalCode !== null,
+    stop: () => stopChild(child),
+  };
+}
+
 async function untilReady(child: ChildProcess, url: string, logFile: string): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
@@ -89,14 +100,7 @@ async function startNode(name: string, entry: string, env: Record<string, string
     NEXT_TELEMETRY_DISABLED: '1',
     ...env,
   });
-  const instance: Instance = {
-    name,
-    url,
-    pid: child.pid!,
-    logFile,
-    exited: () => child.exitCode !== null || child.signalCode !== null,
-    stop: () => stopChild(child),
-  };
+  const instance = asInstance(name, url, child, logFile);
   try {
     await untilReady(child, url, logFile);
   } catch (error) {
@@ -133,27 +137,28 @@ export async function startRedis(name: string): Promise<Instance> {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
   const { child, logFile } = spawnLogged(name, 'redis-server', args, process.env);
   const url = `redis://127.0.0.1:${port}`;
-  const instance: Instance = {
-    name,
-    url,
-    pid: child.pid!,
-    logFile,
-    exited: () => child.exitCode !== null || child.signalCode !== null,
-    stop: () => stopChild(child),
-  };
-  const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
-  client.on('error', () => {});
+  const instance = asInstance(name, url, child, logFile);
   try {
-    for (let tries = 0; ; tries++) {
+    for (let tries = 0; !(await pingOnce(url)); tries++) {
       if (child.exitCode !== null || tries > 100) throw new Error(`redis-server did not start:\n${logTail(logFile)}`);
-      if (await client.connect().then(() => client.ping(), () => null)) break;
       await sleep(100);
     }
   } catch (error) {
     await instance.stop();
     throw error;
+  }
+  return instance;
+}
+
+async function pingOnce(url: string): Promise<boolean> {
+  const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
   } finally {
     client.disconnect();
   }
-  return instance;
 }
