@@ -20,7 +20,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'npx tsx server.ts',
+    // The README's own command, on the production build: the e2e suite is its smoke test.
+    command: 'npm start',
     url: `http://127.0.0.1:${E2E_PORT}/`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -16,6 +16,10 @@ const READY_TIMEOUT_MS = 90_000;
 /** A well-formed id no session has: the API answers 404 once it is up. */
 const PROBE_PATH = `/api/session/${'A'.repeat(22)}`;
 
+// However the bench ends (done, interrupted, crashed), no server outlives it.
+const live = new Set<ChildProcess>();
+process.on('exit', () => live.forEach((child) => child.kill('SIGKILL')));
+
 export interface Instance {
   name: string;
   url: string;
@@ -59,6 +63,8 @@ function spawnLogged(name: string, command: string, args: string[], env: NodeJS.
   const fd = openSync(logFile, 'w');
   const child = spawn(command, args, { env, stdio: ['ignore', fd, fd] });
   closeSync(fd); // the child holds its own copy
+  live.add(child);
+  child.on('exit', () => live.delete(child));
   return { child, logFile };
 }
 

@@ -97,6 +97,14 @@ describe('two instances on Redis', () => {
     await signalsCross(p);
   });
 
+  it('claims the receiver slot atomically: of 10 simultaneous joins on both instances exactly one wins', async () => {
+    const session = await createSession(a.url);
+    const joiners = await Promise.all(Array.from({ length: 10 }, (_, i) => peer(i % 2 ? a : b)));
+    const acks = await Promise.all(joiners.map((s) => emitAck<Ack>(s, 'join', { sessionId: session.id, role: 'receiver' })));
+    expect(acks.filter((ack) => ack.ok)).toHaveLength(1);
+    expect(acks.filter((ack) => ack.code === 'full')).toHaveLength(9);
+  });
+
   it('ending on one instance closes the session for peers on the other', async () => {
     const p = await crossPair();
     const closed = nextEvent(p.receiver, 'session-closed');

@@ -72,11 +72,16 @@ describe('server lifecycle and settings', () => {
     }
   });
 
-  it('closes sockets and exits cleanly on SIGTERM', async () => {
+  it('on SIGTERM tells joined peers, closes sockets and exits cleanly', async () => {
     const server = await startServer();
+    const session = await createSession(server.url);
     const socket = await connect(server.url);
+    await emitAck(socket, 'join', { sessionId: session.id, role: 'receiver' });
+    const told = nextEvent(socket, 'session-closed');
     const disconnected = nextEvent(socket, 'disconnect');
     expect(await server.stop('SIGTERM')).toBe(0);
+    expect(await told).toEqual({ reason: 'shutdown' });
     await disconnected;
+    expect(server.stdout()).toMatch(/"msg":"stopped"/);
   });
 });

@@ -64,6 +64,15 @@ describe('a session made by the API is joinable over Socket.IO', () => {
     expect(await left).toEqual({ peerId: p.receiverId, role: 'receiver' });
   });
 
+  it('logs JSON lines with short session ids and no token, peer id or envelope', async () => {
+    const p = await relayWorks();
+    const entry = await server.logged((e) => e.msg === 'peer joined' && e.role === 'receiver' && e.session === p.session.id.slice(0, 6));
+    expect(entry).toMatchObject({ level: 'info', time: expect.any(String) });
+    for (const secret of [p.session.id, p.session.senderToken, p.senderId, p.receiverId, envelope().ct]) {
+      expect(server.stdout()).not.toContain(secret);
+    }
+  });
+
   it('GET /api/session/:id reports presence and no secrets', async () => {
     const p = await pair();
     const response = await fetch(`${server.url}/api/session/${p.session.id}`);

@@ -9,6 +9,10 @@ export interface RunningServer {
   url: string;
   process: ChildProcess;
   stderr: () => string;
+  /** the JSON log lines printed so far */
+  stdout: () => string;
+  /** Resolves with the first log entry (already printed or still to come) that matches. */
+  logged(match: (entry: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -32,7 +36,9 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
+  let stdout = '';
   const lines = createInterface({ input: child.stdout! });
+  lines.on('line', (line) => (stdout += line + '\n'));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 60_000);
     child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
@@ -52,6 +58,29 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     url,
     process: child,
     stderr: () => stderr,
+    stdout: () => stdout,
+    logged(match, timeoutMs = 5_000) {
+      const parse = (line: string) => {
+        try {
+          return JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          return null;
+        }
+      };
+      const seen = stdout.split('\n').map(parse).find((entry) => entry && match(entry));
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('expected log line never came')), timeoutMs);
+        const listener = (line: string) => {
+          const entry = parse(line);
+          if (!entry || !match(entry)) return;
+          clearTimeout(timer);
+          lines.off('line', listener);
+          resolve(entry);
+        };
+        lines.on('line', listener);
+      });
+    },
     async stop(signal = 'SIGTERM') {
       if (child.exitCode !== null) return child.exitCode;
       const exited = once(child, 'exit');
