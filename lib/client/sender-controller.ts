@@ -1,8 +1,8 @@
 import { confirmationTranscript } from '../crypto/key-confirmation';
 import { createEphemeral, ephemeralSecret, type Ephemeral } from '../crypto/ephemeral';
 import { deriveConnectionKeys, deriveSessionKeys, encodeLinkKey, generateLinkKey, type SessionKeys } from '../crypto/keys';
-import { CreateSessionResponseSchema } from '../protocol/api';
-import { isTransferErrorCode, isVaultError, USER_MESSAGES, VaultError, type TransferErrorCode } from '../protocol/errors';
+import { ApiErrorSchema, CreateSessionResponseSchema } from '../protocol/api';
+import { isSignalingErrorCode, isTransferErrorCode, isVaultError, USER_MESSAGES, VaultError, type TransferErrorCode } from '../protocol/errors';
 import type { Peer } from '../protocol/signaling';
 import { channelPort, type ChannelPort } from '../rtc/channel-port';
 import { PeerLink, type Handshake } from '../rtc/peer-link';
@@ -21,6 +21,13 @@ const REJECTED_NOTICE =
   'A browser with a wrong or altered link tried to connect and was turned away. The link still works for the right recipient.';
 
 const abortDetail = (code: TransferErrorCode) => `The recipient stopped before any file data was sent. ${USER_MESSAGES[code]}`;
+
+/** Why the server would not create a session, in our words: its named code when it gave one. */
+async function refusal(response: Response): Promise<VaultError> {
+  const body = ApiErrorSchema.safeParse(await response.json().catch(() => null));
+  const code = body.success && isSignalingErrorCode(body.data.code) ? body.data.code : 'unavailable';
+  return new VaultError(code, USER_MESSAGES[code]);
+}
 
 /** How long a failed side keeps the channel open so its error frame is delivered. */
 const ERROR_LINGER_MS = 500;
@@ -61,10 +68,7 @@ export class SenderController {
     try {
       this.update({ status: 'creating' });
       const response = await fetch('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-      if (!response.ok) {
-        const code = response.status === 503 ? 'capacity' : response.status === 429 ? 'rate_limited' : 'unavailable';
-        throw new VaultError(code, USER_MESSAGES[code]);
-      }
+      if (!response.ok) throw await refusal(response);
       const created = CreateSessionResponseSchema.parse(await response.json());
       const linkKey = generateLinkKey();
       const keys = await deriveSessionKeys(linkKey, created.id);

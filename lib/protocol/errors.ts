@@ -17,6 +17,10 @@ export const SIGNALING_ERROR_CODES = [
 ] as const;
 export type SignalingErrorCode = (typeof SIGNALING_ERROR_CODES)[number];
 
+export function isSignalingErrorCode(code: string): code is SignalingErrorCode {
+  return (SIGNALING_ERROR_CODES as readonly string[]).includes(code);
+}
+
 export const TRANSFER_ERROR_CODES = [
   'key_invalid', // the link's key is missing or malformed
   'envelope_invalid', // a sealed envelope did not open: wrong key or tampered link/relay
