@@ -40,7 +40,10 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   const lines = createInterface({ input: child.stdout! });
   lines.on('line', (line) => (stdout += line + '\n'));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // never leave a half-started server behind
+      reject(new Error(`server did not start: ${stderr}`));
+    }, 60_000);
     child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
     lines.on('line', (line) => {
       try {

@@ -1,9 +1,7 @@
-import { once } from 'node:events';
-import { createServer, type AddressInfo } from 'node:net';
 import type { BrowserContext } from '@playwright/test';
+import { freePort, startRedis } from '../../support/redis-process';
 import { startServer, type RunningServer } from '../../support/server-process';
 import { startNginx } from './nginx-process';
-import { startRedis } from './redis-process';
 import { tempDir } from './temp-files';
 
 // The production shape on loopback: redis-server, two server.ts instances in Redis
@@ -20,18 +18,11 @@ export interface Cluster {
   instances: Record<InstanceId, RunningServer>;
   /** Pins a browser context to an instance through nginx's sticky hash. */
   pin(context: BrowserContext, instance: InstanceId): Promise<void>;
+  /** The roles whose Socket.IO join an instance handled, from its own log. */
+  joinedRoles(instance: InstanceId): unknown[];
   /** What every process printed, for a failed test's report. */
   logs(): string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 /** Which instance nginx sends a request with this route cookie to, as /api/health says. */
@@ -65,12 +56,11 @@ export async function startCluster(): Promise<Cluster> {
   const printed: (() => string)[] = [];
   const stop = async () => {
     // Reverse start order: nginx, the instances, Redis, the directory.
-    for (const fn of stops.reverse()) await fn();
+    for (const fn of [...stops].reverse()) await fn();
   };
   try {
-    const redis = await startRedis(await freePort(), dir.path);
+    const redis = await startRedis();
     stops.push(() => redis.stop());
-    printed.push(() => `--- redis-server\n${redis.output()}`);
 
     const started = await Promise.allSettled(
       INSTANCES.map((id) => startServer({ REDIS_URL: redis.url, INSTANCE_ID: id, TRUST_PROXY: '1' })),
@@ -82,9 +72,7 @@ export async function startCluster(): Promise<Cluster> {
     });
     const instances = { A: servers[0]!, B: servers[1]! };
     for (const id of INSTANCES) {
-      let stdout = '';
-      instances[id].process.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      printed.push(() => `--- instance ${id} stdout\n${stdout}\n--- instance ${id} stderr\n${instances[id].stderr()}`);
+      printed.push(() => `--- instance ${id}\n${instances[id].stdout()}${instances[id].stderr()}`);
     }
 
     const nginx = await startNginx({
@@ -103,6 +91,14 @@ export async function startCluster(): Promise<Cluster> {
       async pin(context, instance) {
         await context.addCookies([{ name: ROUTE_COOKIE, value: routes[instance], url: nginx.url }]);
       },
+      joinedRoles: (id) =>
+        instances[id]
+          .stdout()
+          .split('\n')
+          .filter((line) => line.startsWith('{'))
+          .map((line) => JSON.parse(line) as { msg?: string; role?: unknown })
+          .filter((entry) => entry.msg === 'peer joined')
+          .map((entry) => entry.role),
       logs: () => printed.map((print) => print()).join('\n'),
       stop,
     };

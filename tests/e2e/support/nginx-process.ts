@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { startDaemon, type Daemon } from './daemon';
 
 // Real nginx running the shipped deploy/nginx.conf, so the tests exercise its sticky
-// hash, WebSocket and X-Forwarded-For settings rather than a copy that could drift.
+// hash and WebSocket settings rather than a copy that could drift.
 // Only what a loopback test cannot have is rewritten: the upstream servers, the
 // listen addresses, TLS (plain HTTP here) and the log directory.
 
