@@ -16,6 +16,7 @@ export interface BenchConfig {
   relayRate: number;
   /** New sessions per second, across all workers, whose join → peer-joined is timed in the window. */
   probeRate: number;
+  /** Long enough to take in a major GC of a 10,000-session heap (one every ~30 s here). */
   measureSeconds: number;
   /** Relays and probes in the first seconds of a window are not counted (timers, JIT, GC settle). */
   warmupSeconds: number;
@@ -23,9 +24,15 @@ export interface BenchConfig {
   envelopeBytes: number;
   /** The app's LOG_LEVEL: `info` is what ships (one line per join). */
   logLevel: string;
-  /** Where the JSON goes; unset: docs/results for the default steps, bench/results otherwise. */
+  /** Extra node flags for every server under test (app and baseline alike), to diagnose them (e.g. --trace-gc). */
+  serverNodeArgs: string[];
+  /** Only these phases (baseline, app, baseline-redis, app-redis); unset: all. */
+  phases: string[] | null;
+  /** Where the JSON goes; unset: docs/results for a default run, bench/results otherwise. */
   out: string | undefined;
 }
+
+export const PHASE_NAMES = ['baseline', 'app', 'baseline-redis', 'app-redis'];
 
 export const DEFAULT_STEPS = [1000, 2500, 5000, 10_000];
 export const DEFAULT_REDIS_STEPS = [1000, 5000, 10_000];
@@ -58,14 +65,24 @@ export function loadBenchConfig(): BenchConfig {
     setupConcurrency: Math.round(number('BENCH_SETUP_CONCURRENCY', 16, 1)),
     relayRate: number('BENCH_RELAY_RATE', 1000, 1),
     probeRate: number('BENCH_PROBE_RATE', 20, 0),
-    measureSeconds: number('BENCH_MEASURE_SECONDS', 15, 1),
+    measureSeconds: number('BENCH_MEASURE_SECONDS', 30, 1),
     warmupSeconds: number('BENCH_WARMUP_SECONDS', 2, 0),
     envelopeBytes: Math.round(number('BENCH_ENVELOPE_BYTES', 256, 16)),
     logLevel: process.env.BENCH_LOG_LEVEL || 'info',
+    serverNodeArgs: (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean),
+    phases: phaseList(process.env.BENCH_PHASES),
     out: process.env.BENCH_OUT || undefined,
   };
 }
 
-/** True when the run uses the default steps: only such runs go to docs/results. */
+function phaseList(text: string | undefined): string[] | null {
+  if (!text) return null;
+  const names = text.split(',').map((s) => s.trim());
+  const unknown = names.filter((n) => !PHASE_NAMES.includes(n));
+  if (unknown.length) throw new Error(`BENCH_PHASES: unknown phase ${unknown.join(', ')} (known: ${PHASE_NAMES.join(', ')})`);
+  return names;
+}
+
+/** True when the run uses the default steps and phases: only such runs go to docs/results. */
 export const isDefaultRun = (c: BenchConfig) =>
-  c.steps.join() === DEFAULT_STEPS.join() && c.redisSteps.join() === DEFAULT_REDIS_STEPS.join();
+  c.phases === null && c.steps.join() === DEFAULT_STEPS.join() && c.redisSteps.join() === DEFAULT_REDIS_STEPS.join();

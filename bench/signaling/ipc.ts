@@ -37,6 +37,10 @@ export interface RampResult {
 export interface MeasureResult {
   /** Sender's signal emitted → receiver's signal arrived. */
   relayMs: number[];
+  /** Relays slower than SLOW_RELAY_MS as [send time (epoch ms), latency ms]: when the stalls were. */
+  slowRelays: [number, number][];
+  /** All relays slower than SLOW_RELAY_MS (slowRelays keeps only the first MAX_SLOW_RELAYS). */
+  slowCount: number;
   /** Sender's signal emitted → its ack arrived. */
   ackMs: number[];
   relaysSent: number;
@@ -50,12 +54,18 @@ export interface MeasureResult {
 export interface Health {
   /** Held sockets that dropped since the worker started (a server or client that could not keep up). */
   disconnects: number;
+  /** `role: reason` → count, for drops and for the server's session-closed notices. */
+  dropReasons: Record<string, number>;
   sessions: number;
 }
 
 export type Reply =
   | { id: number; ok: true; result: RampResult | MeasureResult | null; health: Health }
   | { id: number; ok: false; error: string; health: Health };
+
+export const SLOW_RELAY_MS = 100;
+/** Per worker and window; enough to see when stalls happened and how long they lasted. */
+export const MAX_SLOW_RELAYS = 300;
 
 /** How many errors a worker reports verbatim; the rest are only counted. */
 export const MAX_ERRORS_REPORTED = 5;

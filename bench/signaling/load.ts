@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MAX_ERRORS_REPORTED, type Health, type MeasureResult, type RampResult, type WorkerSettings } from './ipc';
+import { MAX_ERRORS_REPORTED, MAX_SLOW_RELAYS, SLOW_RELAY_MS, type Health, type MeasureResult, type RampResult, type WorkerSettings } from './ipc';
 import { endSession, envelopeFactory, openSession, type Pair } from './session';
 
 // What one client worker does: hold its share of the sessions, add more when told
@@ -32,6 +32,8 @@ export class ClientLoad {
   private readonly envelopes;
   private seq = 0;
   private disconnects = 0;
+  /** Why held sockets dropped, and what the server announced, with counts. */
+  private readonly dropReasons: Record<string, number> = {};
   /** The window being measured, if any: deliveries land in it. */
   private window: MeasureResult | null = null;
 
@@ -40,7 +42,7 @@ export class ClientLoad {
   }
 
   health(): Health {
-    return { disconnects: this.disconnects, sessions: this.pairs.length };
+    return { disconnects: this.disconnects, dropReasons: { ...this.dropReasons }, sessions: this.pairs.length };
   }
 
   private readonly hooks = {
@@ -49,10 +51,19 @@ export class ClientLoad {
       const sent = this.pending.get(seq);
       if (!sent) return;
       this.pending.delete(seq);
-      if (sent.counted && this.window) this.window.relayMs.push(at - sent.sentAt);
+      if (!sent.counted || !this.window) return;
+      const ms = at - sent.sentAt;
+      this.window.relayMs.push(ms);
+      if (ms <= SLOW_RELAY_MS) return;
+      this.window.slowCount++;
+      if (this.window.slowRelays.length < MAX_SLOW_RELAYS) this.window.slowRelays.push([Math.round(performance.timeOrigin + sent.sentAt), Math.round(ms)]);
     },
-    onDrop: () => {
+    onDrop: (reason: string) => {
       this.disconnects++;
+      this.dropReasons[reason] = (this.dropReasons[reason] ?? 0) + 1;
+    },
+    onNotice: (what: string) => {
+      this.dropReasons[what] = (this.dropReasons[what] ?? 0) + 1;
     },
   };
 
@@ -65,22 +76,28 @@ export class ClientLoad {
     for (let i = 0; i < sessions; i++) {
       const { pair } = await openSession(this.settings.targets, this.hooks);
       try {
-        const seq = this.seq++;
-        const delivered = new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error('a relayed signal did not arrive within 5 s')), 5_000);
-          pair.receiver.once('signal', () => {
-            clearTimeout(timer);
-            resolve();
-          });
-        });
-        const ack = (await pair.sender.timeout(5_000).emitWithAck('signal', { to: pair.receiverPeerId, envelope: this.envelopes.make(seq) })) as { ok: boolean; code?: string };
-        if (!ack.ok) throw new Error(`signal: ${ack.code}`);
-        await delivered;
+        await this.relayOnce(pair);
       } finally {
         await endSession(pair).catch(() => {});
       }
     }
     return null;
+  }
+
+  private async relayOnce(pair: Pair): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const delivered = new Promise<void>((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error('a relayed signal did not arrive within 5 s')), 5_000);
+      pair.receiver.once('signal', () => resolve());
+    });
+    try {
+      const envelope = this.envelopes.make(this.seq++);
+      const ack = (await pair.sender.timeout(5_000).emitWithAck('signal', { to: pair.receiverPeerId, envelope })) as { ok: boolean; code?: string };
+      if (!ack.ok) throw new Error(`signal: ${ack.code}`);
+      await delivered;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async ramp(target: number, concurrency: number): Promise<RampResult> {
@@ -111,7 +128,7 @@ export class ClientLoad {
   }
 
   async measure(relayRate: number, probeRate: number, durationMs: number, warmupMs: number): Promise<MeasureResult> {
-    const window: MeasureResult = { relayMs: [], ackMs: [], relaysSent: 0, relaysLost: 0, probeJoinMs: [], probePostMs: [], probeFailed: 0, errors: [] };
+    const window: MeasureResult = { relayMs: [], slowRelays: [], slowCount: 0, ackMs: [], relaysSent: 0, relaysLost: 0, probeJoinMs: [], probePostMs: [], probeFailed: 0, errors: [] };
     this.window = window;
     const start = performance.now();
     const countFrom = start + warmupMs;
@@ -126,13 +143,25 @@ export class ClientLoad {
       }
     }, TICK_MS);
     let probesInFlight = 0;
+    let closed = false;
     const probes =
       probeRate > 0
         ? setInterval(() => {
             if (probesInFlight >= MAX_PROBES_IN_FLIGHT) return;
             probesInFlight++;
             const counted = performance.now() >= countFrom;
-            void this.probe(window, counted).finally(() => probesInFlight--);
+            this.probe().then(
+              ({ joinMs, postMs }) => {
+                if (closed || !counted) return;
+                window.probeJoinMs.push(joinMs);
+                window.probePostMs.push(postMs);
+              },
+              (error: unknown) => {
+                if (closed) return;
+                window.probeFailed++;
+                noteError(window.errors, error);
+              },
+            ).finally(() => probesInFlight--);
           }, 1000 / probeRate)
         : undefined;
 
@@ -141,6 +170,12 @@ export class ClientLoad {
     clearInterval(probes);
     const drainUntil = performance.now() + DRAIN_MS;
     while ((this.pending.size > 0 || probesInFlight > 0) && performance.now() < drainUntil) await sleep(20);
+    // What has not finished by now is a failure; the result is sent, so late answers are dropped.
+    closed = true;
+    if (probesInFlight > 0) {
+      window.probeFailed += probesInFlight;
+      noteError(window.errors, `${probesInFlight} new session(s) still not set up ${DRAIN_MS / 1000} s after the window`);
+    }
     window.relaysLost = [...this.pending.values()].filter((p) => p.counted).length;
     this.pending.clear();
     this.window = null;
@@ -159,18 +194,10 @@ export class ClientLoad {
   }
 
   /** A new session while all the others are up: its join → peer-joined is the steady-state figure. */
-  private async probe(window: MeasureResult, counted: boolean) {
-    try {
-      const opened = await openSession(this.settings.targets, this.hooks);
-      if (counted) {
-        window.probeJoinMs.push(opened.joinMs);
-        window.probePostMs.push(opened.postMs);
-      }
-      await endSession(opened.pair);
-    } catch (error) {
-      window.probeFailed++;
-      noteError(window.errors, error);
-    }
+  private async probe(): Promise<{ joinMs: number; postMs: number }> {
+    const opened = await openSession(this.settings.targets, this.hooks);
+    await endSession(opened.pair);
+    return { joinMs: opened.joinMs, postMs: opened.postMs };
   }
 
   close() {

@@ -4,7 +4,7 @@ import type { MeasureResult, RampResult, Targets } from './ipc';
 import { WorkerPool, type WorkerAnswer } from './pool';
 import { cpuMeter, rssBytes, rssMeter, type CpuUse } from './proc';
 import { startApp, startEcho, startRedis, type Instance } from './servers';
-import { percentiles, shares, toMiB, type Percentiles } from './stats';
+import { percentiles, shares, stallsOf, toMiB, type Percentiles, type Stall } from './stats';
 
 // One phase: a server topology (app or baseline; one instance, or two + Redis) ramped
 // through the steps. At each step the sessions are added, then held while a window
@@ -30,6 +30,9 @@ export interface StepRecord {
   joinMs: Percentiles;
   probeFailures: number;
   relayMs: Percentiles;
+  /** Relays over 100 ms, and when they were sent (grouped into stalls). */
+  slowRelayCount: number;
+  stalls: Stall[];
   ackMs: Percentiles;
   relaysSent: number;
   relaysLost: number;
@@ -39,8 +42,11 @@ export interface StepRecord {
   redisRssMiB: number | null;
   rampCpu: CpuUse;
   windowCpu: CpuUse;
+  /** Wall-clock bounds of the measurement window (warm-up included), to line up with the server logs. */
+  window: { start: string; end: string };
   /** Held sockets dropped since the phase started. */
   disconnects: number;
+  dropReasons: Record<string, number>;
   errors: string[];
 }
 
@@ -69,7 +75,8 @@ async function startTopology(def: PhaseDef, config: BenchConfig, started: Instan
   const instances: Instance[] = [];
   for (const letter of redis ? ['a', 'b'] : ['a']) {
     const name = `${def.name}-${letter}`;
-    const instance = def.kind === 'app' ? await startApp(name, config.logLevel, env) : await startEcho(name, env);
+    const args = config.serverNodeArgs;
+    const instance = def.kind === 'app' ? await startApp(name, args, config.logLevel, env) : await startEcho(name, args, env);
     started.push(instance);
     instances.push(instance);
   }
@@ -81,23 +88,28 @@ async function startTopology(def: PhaseDef, config: BenchConfig, started: Instan
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const sumRss = (instances: Instance[]) => instances.reduce((s, i) => s + rssBytes(i.pid), 0);
 const merge = <T, K extends keyof T>(answers: WorkerAnswer<T>[], key: K) => answers.flatMap((a) => a.result[key] as unknown[]) as number[];
+const sumCounts = (counts: Record<string, number>[]) =>
+  counts.reduce<Record<string, number>>((sum, c) => {
+    for (const [key, n] of Object.entries(c)) sum[key] = (sum[key] ?? 0) + n;
+    return sum;
+  }, {});
 const total = <T>(answers: WorkerAnswer<T>[], pick: (r: T) => number) => answers.reduce((s, a) => s + pick(a.result), 0);
 
-async function measureStep(sessions: number, topology: Topology, pool: WorkerPool, config: BenchConfig, idleRss: number): Promise<StepRecord> {
-  const serverPids = topology.instances.map((i) => i.pid);
-  const groups = { server: serverPids, clients: pool.pids(), ...(topology.redis ? { redis: [topology.redis.pid] } : {}) };
-  const rampCpuMeter = cpuMeter(groups);
-  const rampStart = performance.now();
+/** Adds sessions until the workers hold `sessions` between them. */
+async function ramp(sessions: number, pool: WorkerPool, config: BenchConfig, groups: Record<string, number[]>) {
+  const cpu = cpuMeter(groups);
+  const started = performance.now();
   const target = shares(sessions, pool.size);
-  const ramp = await pool.all<RampResult>((i) => ({ cmd: 'ramp', target: target[i]!, concurrency: config.setupConcurrency }), 20 * 60_000);
-  const rampSeconds = (performance.now() - rampStart) / 1000;
-  const rampCpu = rampCpuMeter.stop();
-  await sleep(1000); // let the last set-ups' garbage and timers settle before timing relays
+  const answers = await pool.all<RampResult>((i) => ({ cmd: 'ramp', target: target[i]!, concurrency: config.setupConcurrency }), 20 * 60_000);
+  return { answers, seconds: (performance.now() - started) / 1000, cpu: cpu.stop() };
+}
 
-  const windowMs = (config.warmupSeconds + config.measureSeconds) * 1000;
-  const rss = rssMeter(serverPids);
-  const windowCpuMeter = cpuMeter(groups);
-  const measured = await pool.all<MeasureResult>(
+/** Paced relays and new-session probes while every session is held. */
+async function timeWindow(pool: WorkerPool, config: BenchConfig, groups: Record<string, number[]>) {
+  const rss = rssMeter(groups.server!);
+  const cpu = cpuMeter(groups);
+  const start = new Date().toISOString();
+  const answers = await pool.all<MeasureResult>(
     () => ({
       cmd: 'measure',
       relayRate: config.relayRate / pool.size,
@@ -105,35 +117,45 @@ async function measureStep(sessions: number, topology: Topology, pool: WorkerPoo
       durationMs: config.measureSeconds * 1000,
       warmupMs: config.warmupSeconds * 1000,
     }),
-    windowMs + 120_000,
+    (config.warmupSeconds + config.measureSeconds) * 1000 + 120_000,
   );
-  const windowCpu = windowCpuMeter.stop();
-  const memory = rss.stop();
+  return { answers, cpu: cpu.stop(), memory: rss.stop(), window: { start, end: new Date().toISOString() } };
+}
 
-  const held = total(ramp, (r) => r.sessions);
-  const added = total(ramp, (r) => r.added);
+async function measureStep(sessions: number, topology: Topology, pool: WorkerPool, config: BenchConfig, idleRss: number): Promise<StepRecord> {
+  const groups = { server: topology.instances.map((i) => i.pid), clients: pool.pids(), ...(topology.redis ? { redis: [topology.redis.pid] } : {}) };
+  const ramped = await ramp(sessions, pool, config, groups);
+  await sleep(1000); // let the last set-ups' garbage and timers settle before timing relays
+  const timed = await timeWindow(pool, config, groups);
+
+  const [rampAnswers, measured] = [ramped.answers, timed.answers];
+  const held = total(rampAnswers, (r) => r.sessions);
   return {
     sessions,
     held,
-    setupFailures: total(ramp, (r) => r.failed),
-    rampSeconds: Math.round(rampSeconds * 10) / 10,
-    setupPerSecond: Math.round(added / rampSeconds),
-    rampPostMs: percentiles(merge(ramp, 'postMs')),
-    rampJoinMs: percentiles(merge(ramp, 'joinMs')),
+    setupFailures: total(rampAnswers, (r) => r.failed),
+    rampSeconds: Math.round(ramped.seconds * 10) / 10,
+    setupPerSecond: Math.round(total(rampAnswers, (r) => r.added) / ramped.seconds),
+    rampPostMs: percentiles(merge(rampAnswers, 'postMs')),
+    rampJoinMs: percentiles(merge(rampAnswers, 'joinMs')),
     joinMs: percentiles(merge(measured, 'probeJoinMs')),
     probeFailures: total(measured, (r) => r.probeFailed),
     relayMs: percentiles(merge(measured, 'relayMs')),
+    slowRelayCount: total(measured, (r) => r.slowCount),
+    stalls: stallsOf(measured.flatMap((a) => a.result.slowRelays)),
     ackMs: percentiles(merge(measured, 'ackMs')),
     relaysSent: total(measured, (r) => r.relaysSent),
     relaysLost: total(measured, (r) => r.relaysLost),
-    rssMiB: toMiB(memory.lastBytes),
-    rssPeakMiB: toMiB(memory.peakBytes),
-    rssPerThousandMiB: held > 0 ? Math.round((10 * (memory.lastBytes - idleRss)) / (1024 * 1024) / (held / 1000)) / 10 : null,
+    rssMiB: toMiB(timed.memory.lastBytes),
+    rssPeakMiB: toMiB(timed.memory.peakBytes),
+    rssPerThousandMiB: held > 0 ? Math.round((10 * (timed.memory.lastBytes - idleRss)) / (1024 * 1024) / (held / 1000)) / 10 : null,
     redisRssMiB: topology.redis ? toMiB(rssBytes(topology.redis.pid)) : null,
-    rampCpu,
-    windowCpu,
+    rampCpu: ramped.cpu,
+    windowCpu: timed.cpu,
+    window: timed.window,
     disconnects: measured.reduce((s, a) => s + a.health.disconnects, 0),
-    errors: [...ramp.flatMap((a) => a.result.errors), ...measured.flatMap((a) => a.result.errors)].slice(0, 10),
+    dropReasons: sumCounts(measured.map((a) => a.health.dropReasons)),
+    errors: [...rampAnswers.flatMap((a) => a.result.errors), ...measured.flatMap((a) => a.result.errors)].slice(0, 10),
   };
 }
 
@@ -142,8 +164,12 @@ function progress(def: PhaseDef, s: StepRecord) {
   console.log(
     `  ${def.name} ${s.sessions} sessions: held ${s.held}, ${s.setupPerSecond} set-ups/s, join→peer-joined ${f(s.joinMs)} ms, ` +
       `relay ${f(s.relayMs)} ms (${s.relaysLost} lost), RSS ${s.rssMiB} MiB, server CPU ${s.windowCpu.groups.server}%` +
-      (s.disconnects ? `, ${s.disconnects} sockets dropped` : ''),
+      (s.disconnects ? `, ${s.disconnects} sockets dropped (${Object.entries(s.dropReasons).map(([k, n]) => `${k} ×${n}`).join(', ')})` : ''),
   );
+  for (const stall of s.stalls) {
+    const [from, to] = [stall.start.slice(11, 23), stall.end.slice(11, 23)];
+    console.log(`    stall: ${stall.relays} relays sent ${from}–${to} UTC took up to ${stall.maxMs} ms`);
+  }
   for (const error of s.errors.slice(0, 3)) console.log(`    error: ${error}`);
 }
 

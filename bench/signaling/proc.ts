@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 
 // Memory and CPU of the processes under test, straight from /proc.
 
@@ -45,6 +46,8 @@ export interface CpuUse {
   groups: Record<string, number>;
   /** % of all cores busy, whatever ran. */
   machine: number;
+  /** % of all cores taken by processes outside the groups: other work on a shared machine. */
+  other: number;
 }
 
 /** Starts counting CPU time of the named process groups; `stop()` gives the use since. */
@@ -61,7 +64,9 @@ export function cpuMeter(groups: Record<string, number[]>) {
         Object.entries(groups).map(([name, pids]) => [name, Math.round((100 * (sum(pids) - before[name]!)) / seconds)]),
       );
       const total = machine1.total - machine0.total;
-      return { groups: used, machine: total > 0 ? Math.round((100 * (machine1.busy - machine0.busy)) / total) : 0 };
+      const machine = total > 0 ? Math.round((100 * (machine1.busy - machine0.busy)) / total) : 0;
+      const ours = Object.values(used).reduce((a, b) => a + b, 0) / os.cpus().length;
+      return { groups: used, machine, other: Math.max(0, Math.round(machine - ours)) };
     },
   };
 }

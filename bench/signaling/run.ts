@@ -3,12 +3,13 @@
 // against server.ts and against a bare Socket.IO baseline in the same run; then both
 // again as two instances + Redis. Start it through scripts/bench-signaling.mjs, which
 // enters a private network namespace (loopback only) and raises the open-files limit.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { cpuBusyPercent } from '../procfs';
 import { isDefaultRun, loadBenchConfig, type BenchConfig } from './config';
-import { runPhase, type PhaseDef, type PhaseRecord } from './phase';
+import { runPhase, type PhaseRecord } from './phase';
+import { hasRedis, plan } from './plan';
 import { openFilesLimit } from './proc';
 import { phaseTable, ratios, ratioTable, TARGETS, verdicts } from './report';
 import { LOG_DIR } from './servers';
@@ -22,7 +23,6 @@ if (interfaces.some((name) => name !== 'lo')) {
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) process.once(signal, () => process.exit(code));
 
 const version = (pkg: string) => (JSON.parse(readFileSync(`node_modules/${pkg}/package.json`, 'utf8')) as { version: string }).version;
-const hasRedis = () => spawnSync('sh', ['-c', 'command -v redis-server'], { stdio: 'ignore' }).status === 0;
 
 function machine(busyBefore: number) {
   return {
@@ -53,37 +53,20 @@ function outputPath(config: BenchConfig): string {
   }
 }
 
-function plan(config: BenchConfig): { def: PhaseDef; steps: number[] }[] {
-  // The baseline goes first in each pair, so both see the machine in the same state.
-  const phases = [
-    { def: { name: 'baseline', kind: 'baseline', redis: false } as const, steps: config.steps },
-    { def: { name: 'app', kind: 'app', redis: false } as const, steps: config.steps },
-  ];
-  if (config.redisSteps.length === 0) return phases;
-  return [
-    ...phases,
-    { def: { name: 'baseline-redis', kind: 'baseline', redis: true } as const, steps: config.redisSteps },
-    { def: { name: 'app-redis', kind: 'app', redis: true } as const, steps: config.redisSteps },
-  ];
-}
-
 async function main(): Promise<number> {
   const config = loadBenchConfig();
-  const needFiles = 2 * Math.max(...config.steps, ...config.redisSteps) + 2_000;
-  if (openFilesLimit() < needFiles) {
-    console.error(`The open-files limit is ${openFilesLimit()}, the server needs ~${needFiles}: start the bench with npm run bench:signaling (it raises it).`);
-    return 2;
-  }
   const info = machine(await cpuBusyPercent(1000));
+  const planned = plan(config, info.openFilesLimit);
   console.log(`Machine: ${info.cpu} × ${info.cpus}, ${info.totalMemoryGiB} GiB, Node ${info.node}, socket.io ${info.socketIo}, open files ≤ ${info.openFilesLimit}`);
   if (info.cpuBusyPercentBeforeStart > 20) console.log(`⚠ The CPUs were ${info.cpuBusyPercentBeforeStart}% busy before the start: other work will depress the figures.`);
+  if (planned.shortfall) console.log(`⚠ Steps lowered: ${planned.shortfall}.`);
   console.log(
-    `Steps ${config.steps.join(', ')} sessions (two instances + Redis: ${config.redisSteps.join(', ') || 'skipped'}); ${config.workers} client processes; ` +
+    `Phases ${planned.phases.map((p) => `${p.def.name} (${p.steps.join(', ')})`).join(', ')}; ${config.workers} client processes; ` +
       `window ${config.warmupSeconds}+${config.measureSeconds} s at ${config.relayRate} relays/s and ${config.probeRate} new sessions/s; app LOG_LEVEL=${config.logLevel}`,
   );
 
   const phases: PhaseRecord[] = [];
-  for (const { def, steps } of plan(config)) {
+  for (const { def, steps } of planned.phases) {
     if (def.redis && !hasRedis()) {
       phases.push({ ...def, instances: 2, status: 'skipped', reason: 'redis-server is not installed (apt-get install redis-server)', idleRssMiB: null, steps: [], logs: [] });
       continue;
@@ -94,7 +77,7 @@ async function main(): Promise<number> {
   }
 
   const ratioRows = ratios(phases);
-  const lines = verdicts(phases, ratioRows);
+  const lines = verdicts(phases, ratioRows, planned.shortfall);
   console.log('\nLatencies in ms over every counted sample; join→peer-joined = new sessions opened while the others are held;');
   console.log('RSS = server process(es) after the window; MiB/1k sessions = (RSS − idle RSS) per 1,000 sessions; CPU in % of one core.\n');
   for (const phase of phases) {
@@ -106,10 +89,22 @@ async function main(): Promise<number> {
   console.log(`Targets:\n${lines.map((l) => `  ${l}`).join('\n')}`);
 
   const path = outputPath(config);
-  const record = { date: new Date().toISOString(), command: 'npm run bench:signaling', env: benchEnv(), machine: info, config, targets: TARGETS, phases, ratios: ratioRows, verdicts: lines };
+  const record = {
+    date: new Date().toISOString(),
+    command: 'npm run bench:signaling',
+    env: benchEnv(),
+    machine: info,
+    config,
+    maxSessions: planned.maxSessions,
+    shortfall: planned.shortfall ?? null,
+    targets: TARGETS,
+    phases,
+    ratios: ratioRows,
+    verdicts: lines,
+  };
   writeFileSync(path, `${JSON.stringify(record, null, 2)}\n`);
   console.log(`\nWrote ${path} (server logs in ${LOG_DIR}/)`);
-  return phases.some((p) => p.status === 'failed') ? 1 : 0;
+  return lines.some((l) => l.startsWith('FAIL')) ? 1 : 0;
 }
 
 /** The BENCH_* settings this run was started with, to repeat it. */

@@ -95,10 +95,11 @@ async function untilReady(child: ChildProcess, url: string, logFile: string): Pr
   throw new Error(`not ready within ${READY_TIMEOUT_MS / 1000} s:\n${logTail(logFile)}`);
 }
 
-async function startNode(name: string, entry: string, env: Record<string, string>): Promise<Instance> {
+/** `args` follow `node --import tsx`: node flags, then the entry file. */
+async function startNode(name: string, args: string[], env: Record<string, string>): Promise<Instance> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const { child, logFile } = spawnLogged(name, process.execPath, ['--import', 'tsx', entry], {
+  const { child, logFile } = spawnLogged(name, process.execPath, ['--import', 'tsx', ...args], {
     ...process.env,
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -121,8 +122,8 @@ async function startNode(name: string, entry: string, env: Record<string, string
  * so the per-address abuse limits are raised to their maximums, and the session cap
  * above anything the bench reaches.
  */
-export function startApp(name: string, logLevel: string, extra: Record<string, string> = {}): Promise<Instance> {
-  return startNode(name, 'server.ts', {
+export function startApp(name: string, nodeArgs: string[], logLevel: string, extra: Record<string, string> = {}): Promise<Instance> {
+  return startNode(name, [...nodeArgs, 'server.ts'], {
     ICE_SERVERS: '[]',
     LOG_LEVEL: logLevel,
     MAX_SESSIONS: '1000000',
@@ -133,8 +134,8 @@ export function startApp(name: string, logLevel: string, extra: Record<string, s
   });
 }
 
-export function startEcho(name: string, extra: Record<string, string> = {}): Promise<Instance> {
-  return startNode(name, join('bench', 'signaling', 'echo-server.ts'), extra);
+export function startEcho(name: string, nodeArgs: string[], extra: Record<string, string> = {}): Promise<Instance> {
+  return startNode(name, [...nodeArgs, join('bench', 'signaling', 'echo-server.ts')], extra);
 }
 
 /** A throw-away Redis: no persistence, loopback only. */

@@ -27,6 +27,8 @@ export interface PairHooks {
   onSignal(ct: string, at: number): void;
   /** A held socket dropped without us asking. */
   onDrop(reason: string): void;
+  /** Something the server said that explains drops. */
+  onNotice(what: string): void;
 }
 
 type Ack = { ok: true; peerId?: string } | { ok: false; code: string; message?: string };
@@ -52,6 +54,8 @@ async function createSession(httpUrl: string): Promise<{ id: string; senderToken
     headers: { 'content-type': 'application/json' },
     body: '{}',
     signal: AbortSignal.timeout(STEP_TIMEOUT_MS),
+  }).catch((error: unknown) => {
+    throw new Error(`POST /api/session: ${describe(error)}`);
   });
   const text = await response.text();
   if (response.status !== 201) throw new Error(`POST /api/session: ${response.status} ${text.slice(0, 120)}`);
@@ -59,9 +63,19 @@ async function createSession(httpUrl: string): Promise<{ id: string; senderToken
 }
 
 async function join(socket: Socket, payload: Record<string, string>): Promise<Ack & { ok: true }> {
-  const ack = (await socket.timeout(STEP_TIMEOUT_MS).emitWithAck('join', payload)) as Ack;
+  const ack = (await socket
+    .timeout(STEP_TIMEOUT_MS)
+    .emitWithAck('join', payload)
+    .catch((error: Error) => ({ ok: false as const, code: error.message }))) as Ack;
   if (!ack.ok) throw new Error(`join as ${payload.role}: ${ack.code}`);
   return ack;
+}
+
+/** fetch() says only "fetch failed"; the reason (ECONNRESET, EMFILE…) is in its cause. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `: ${(error.cause as NodeJS.ErrnoException).code ?? error.cause.message}` : '';
+  return `${error.message}${cause}`;
 }
 
 function nextPeerJoined(sender: Socket): Promise<{ at: number; peerId: string }> {
@@ -93,10 +107,12 @@ export async function openSession(targets: Targets, hooks: PairHooks): Promise<O
     const { at, peerId } = await peerJoined;
 
     receiver.on('signal', (delivery: { envelope: { ct: string } }) => hooks.onSignal(delivery.envelope.ct, performance.now()));
-    for (const socket of sockets) {
+    for (const [role, socket] of [['sender', sender], ['receiver', receiver]] as const) {
       socket.on('disconnect', (reason: string) => {
-        if (reason !== 'io client disconnect') hooks.onDrop(reason);
+        if (reason !== 'io client disconnect') hooks.onDrop(`${role}: ${reason}`);
       });
+      // Said just before the server drops a session's sockets: names the cause of a drop.
+      socket.on('session-closed', (closed: { reason: string }) => hooks.onNotice(`${role}: session-closed (${closed.reason})`));
     }
     return { pair: { sessionId: id, sender, receiver, receiverPeerId: peerId }, postMs, joinMs: at - joinSent };
   } catch (error) {
@@ -108,10 +124,14 @@ export async function openSession(targets: Targets, hooks: PairHooks): Promise<O
 /** Ends a session the way the app's sender does once a transfer verified, then lets go. */
 export async function endSession(pair: Pair): Promise<void> {
   // The server disconnects both sockets after `end`: expected here, not a drop.
-  pair.sender.removeAllListeners('disconnect');
-  pair.receiver.removeAllListeners('disconnect');
+  for (const socket of [pair.sender, pair.receiver]) socket.removeAllListeners('disconnect').removeAllListeners('session-closed');
   try {
-    await pair.sender.timeout(STEP_TIMEOUT_MS).emitWithAck('end', {});
+    await pair.sender
+      .timeout(STEP_TIMEOUT_MS)
+      .emitWithAck('end', {})
+      .catch((error: Error) => {
+        throw new Error(`end: ${error.message}`);
+      });
   } finally {
     pair.sender.close();
     pair.receiver.close();

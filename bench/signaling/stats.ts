@@ -24,3 +24,24 @@ export function shares(total: number, parts: number): number[] {
 
 export const MiB = 1024 * 1024;
 export const toMiB = (bytes: number) => Math.round(bytes / MiB);
+
+/** A stretch of time in which relays took over 100 ms: the server (or machine) stalled. */
+export interface Stall {
+  /** When the first and the last slow relay of the stretch were sent (ISO). */
+  start: string;
+  end: string;
+  /** Slow relays seen in it (of those the workers kept) and the slowest. */
+  relays: number;
+  maxMs: number;
+}
+
+/** Groups slow relays ([epoch ms sent, latency ms]) into stalls: sends less than a second apart. */
+export function stallsOf(slow: [number, number][]): Stall[] {
+  const stalls: { start: number; end: number; relays: number; maxMs: number }[] = [];
+  for (const [at, ms] of [...slow].sort((a, b) => a[0] - b[0])) {
+    const last = stalls.at(-1);
+    if (last && at - last.end < 1000) Object.assign(last, { end: at, relays: last.relays + 1, maxMs: Math.max(last.maxMs, ms) });
+    else stalls.push({ start: at, end: at, relays: 1, maxMs: ms });
+  }
+  return stalls.map((s) => ({ ...s, start: new Date(s.start).toISOString(), end: new Date(s.end).toISOString() }));
+}
