@@ -18,8 +18,7 @@ import { SnapshotStore } from './snapshot-store';
 import { detectStorage, pickSaveLocation, removeIncoming } from './storage-capabilities';
 import { INITIAL_RECEIVER_SNAPSHOT, type ReceiverSnapshot } from './transfer-status';
 
-const ABORT_PREFIX = 'The sender stopped before any file data was sent.';
-const abortDetail = (code: TransferErrorCode) => `${ABORT_PREFIX} ${USER_MESSAGES[code]}`;
+const abortDetail = (code: TransferErrorCode) => `The sender stopped before any file data was sent. ${USER_MESSAGES[code]}`;
 
 /** How long a failed side keeps the channel open so its error frame is delivered. */
 const ERROR_LINGER_MS = 500;
@@ -47,6 +46,8 @@ export class ReceiverController {
   private locationChosen: ((handle: FileSystemFileHandle) => void) | null = null;
   private readonly meter = new RateMeter();
   private disposed = false;
+  /** The sender stopped us with a sealed abort: it needs no abort back. */
+  private peerAborted = false;
   /** Signals are handled one at a time: making the ephemeral key for an offer is async. */
   private signals: Promise<void> = Promise.resolve();
 
@@ -68,6 +69,7 @@ export class ReceiverController {
         },
         signal: (from, message) => {
           if (from === this.sender && message.type === 'abort') {
+            this.peerAborted = true;
             return this.fail(new VaultError(message.data.code, USER_MESSAGES[message.data.code]), abortDetail(message.data.code));
           }
           this.signals = this.signals.then(() => this.onSignal(from, message, linkKey)).catch((error) => this.fail(error));
@@ -233,7 +235,7 @@ export class ReceiverController {
     // receiver with a wrong key or a failed transfer leaves, freeing the link's slot.
     const signaling = this.signaling;
     const notify =
-      this.sender && !this.port && isVaultError(error) && isTransferErrorCode(error.code) && !detail?.startsWith(ABORT_PREFIX)
+      this.sender && !this.port && isVaultError(error) && isTransferErrorCode(error.code) && !this.peerAborted
         ? signaling?.send(this.sender, { type: 'abort', data: { code: error.code } })
         : undefined;
     void Promise.resolve(notify).finally(() => signaling?.close());

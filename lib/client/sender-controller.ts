@@ -45,6 +45,8 @@ export class SenderController {
   private receiver: string | null = null;
   private iceServers: RTCIceServer[] = [];
   private disposed = false;
+  /** The receiver stopped us with a sealed abort: it needs no abort back. */
+  private peerAborted = false;
   private readonly meter = new RateMeter();
 
   constructor(
@@ -76,8 +78,9 @@ export class SenderController {
       this.signaling = new SignalingClient(keys, {
         signal: (from, message) => {
           if (from !== this.receiver) return;
-          if (message.type === 'abort') this.fail(new VaultError(message.data.code, USER_MESSAGES[message.data.code]), abortDetail(message.data.code));
-          else void this.link?.handle(message);
+          if (message.type !== 'abort') return void this.link?.handle(message);
+          this.peerAborted = true;
+          this.fail(new VaultError(message.data.code, USER_MESSAGES[message.data.code]), abortDetail(message.data.code));
         },
         rejected: (from, error) => this.onRejected(from, error),
         peerJoined: (peer) => void this.onPeer(peer, linkKey, keys),
@@ -216,7 +219,7 @@ export class SenderController {
     if (this.disposed || this.store.latest().status === 'error' || this.store.latest().status === 'done') return;
     this.update({ status: 'error', error: shownError(error, detail), speed: null });
     // Before the channel opens the receiver can only learn why over signaling.
-    if (this.receiver && !this.port && isVaultError(error) && isTransferErrorCode(error.code) && !detail) {
+    if (this.receiver && !this.port && isVaultError(error) && isTransferErrorCode(error.code) && !this.peerAborted) {
       void this.signaling?.send(this.receiver, { type: 'abort', data: { code: error.code } });
     }
     // Let the error frame reach the other side before the channel closes; without a

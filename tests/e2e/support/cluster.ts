@@ -1,5 +1,6 @@
 import type { BrowserContext } from '@playwright/test';
-import { freePort, startRedis } from '../../support/redis-process';
+import { freePort } from '../../support/free-port';
+import { startRedis } from '../../support/redis-process';
 import { startServer, type RunningServer } from '../../support/server-process';
 import { startNginx } from './nginx-process';
 import { tempDir } from './temp-files';
