@@ -5,7 +5,8 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 // random, so enumeration is infeasible anyway; the join limit makes even trying
 // expensive, and failed joins cost more than successful ones. With Redis the budgets
 // are shared by every instance; while Redis is away each instance falls back to its
-// own memory (the insurance limiter) rather than refusing everyone.
+// own memory (the insurance limiter) rather than refusing everyone. The per-event budget
+// is always per instance (see below).
 
 export interface AbuseLimitSettings {
   sessionsPerMinute: number;
@@ -40,14 +41,18 @@ async function take(limiter: RateLimiterAbstract, key: string, points = 1): Prom
 }
 
 export function createAbuseLimits(settings: AbuseLimitSettings, redis?: Redis): AbuseLimits {
-  const limiter = (keyPrefix: string, points: number): RateLimiterAbstract => {
+  const limiter = (keyPrefix: string, points: number, sharedBudget: boolean): RateLimiterAbstract => {
     const memory = new RateLimiterMemory({ keyPrefix, points, duration: 60 });
-    if (!redis) return memory;
+    if (!redis || !sharedBudget) return memory;
     return new RateLimiterRedis({ storeClient: redis, keyPrefix: `p2pvault:limit:${keyPrefix}`, points, duration: 60, insuranceLimiter: memory });
   };
-  const sessions = limiter('sessions', settings.sessionsPerMinute);
-  const events = limiter('events', settings.eventsPerMinute);
-  const joins = limiter('joins', settings.joinsPerMinute);
+  const sessions = limiter('sessions', settings.sessionsPerMinute, true);
+  // Every relayed signal passes this one: a Redis round trip here would double the relay
+  // latency, and a flood guard per instance is enough (an address's sockets are pinned
+  // to one instance by the load balancer). Creations and joins, which bound guessing,
+  // stay shared.
+  const events = limiter('events', settings.eventsPerMinute, false);
+  const joins = limiter('joins', settings.joinsPerMinute, true);
   return {
     createSession: (ip) => take(sessions, ip),
     socketEvent: (ip) => take(events, ip),

@@ -124,14 +124,17 @@ export class RedisSessionStore implements SessionStore {
 
   /** Expiry is Redis's job (PXAT); this reports the local sessions that are gone. */
   async sweep(): Promise<string[]> {
-    const gone: string[] = [];
-    for (const id of this.local) {
-      if (!(await this.redis.exists(this.keys(id).session))) {
-        this.local.delete(id);
-        gone.push(id);
-      }
-    }
-    await this.redis.zremrangebyscore(this.index, '-inf', Date.now());
+    // One round trip for all of them: thousands of sessions per instance are normal.
+    const ids = [...this.local];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.exists(this.keys(id).session);
+    pipeline.zremrangebyscore(this.index, '-inf', Date.now());
+    const results = (await pipeline.exec()) ?? [];
+    const gone = ids.filter((_, i) => {
+      const [error, exists] = results[i] ?? [null, 1];
+      return !error && exists === 0;
+    });
+    for (const id of gone) this.local.delete(id);
     return gone;
   }
 }

@@ -1,4 +1,4 @@
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
 import { USER_MESSAGES, type SignalingErrorCode } from '../protocol/errors';
 import {
@@ -16,6 +16,7 @@ import { shortId, type Logger } from '../log';
 import type { AbuseLimits } from './abuse-limits';
 import { clientIp } from './client-ip';
 import type { Delivery, RelayTamper } from './hostile-relay';
+import { PeerDirectory } from './peer-directory';
 import { newPeerId } from './secrets';
 import type { JoinOutcome, SessionStore } from './session-store';
 import { parsePayload } from './validate';
@@ -30,8 +31,14 @@ interface SocketData {
   role: Role | null;
 }
 
-type VaultSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** Between instances (Redis mode): a peer left, so no instance may keep relaying to it. */
+interface InterServerEvents {
+  'peer-gone': (sessionId: string, peerId: string) => void;
+  'session-gone': (sessionId: string) => void;
+}
+
+type VaultSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 export interface SignalingOptions {
   store: SessionStore;
@@ -70,9 +77,44 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
   });
 
   const relay = options.tamper ?? ((delivery: Delivery) => [delivery]);
+  const directory = new PeerDirectory();
+  // Only a cluster adapter carries server-side events; the in-memory one only warns.
+  const shared = Boolean(options.adapter);
+  const peerGone = (sessionId: string, peerId: string) => {
+    directory.forgetPeer(sessionId, peerId);
+    if (shared) io.serverSideEmit('peer-gone', sessionId, peerId);
+  };
+  const sessionGone = (sessionId: string) => {
+    directory.forgetSession(sessionId);
+    if (shared) io.serverSideEmit('session-gone', sessionId);
+  };
+  io.on('peer-gone', (sessionId, peerId) => {
+    if (typeof sessionId === 'string' && typeof peerId === 'string') directory.forgetPeer(sessionId, peerId);
+  });
+  io.on('session-gone', (sessionId) => {
+    if (typeof sessionId === 'string') directory.forgetSession(sessionId);
+  });
+
+  /** The session's peer `to`, from the directory or else the store (which refreshes it). */
+  async function isPeerOf(sessionId: string, to: string): Promise<boolean> {
+    if (directory.has(sessionId, to)) return true;
+    const session = await store.get(sessionId);
+    if (!session) return false;
+    directory.remember(sessionId, session.peers.map((p) => p.peerId));
+    return directory.has(sessionId, to);
+  }
+
+  // Engine.IO keeps each connection's first HTTP request (headers, parser, buffers) for
+  // the socket's whole life: ~4 KB of heap per socket that every major GC has to mark.
+  // Take the one thing we need from it, then let it go (Socket.IO docs, "Memory usage").
+  const addresses = new WeakMap<object, string>();
+  io.engine.on('connection', (raw: { remoteAddress: string; request: IncomingMessage | null }) => {
+    addresses.set(raw, clientIp(raw.remoteAddress, raw.request?.headers['x-forwarded-for'], options.trustProxy));
+    raw.request = null;
+  });
 
   io.on('connection', (socket: VaultSocket) => {
-    const ip = clientIp(socket.handshake.address, socket.handshake.headers['x-forwarded-for'], options.trustProxy);
+    const ip = addresses.get(socket.conn) ?? clientIp(socket.handshake.address, undefined, false);
     socket.data = { peerId: newPeerId(), ip, sessionId: null, role: null };
     let joining = false;
 
@@ -135,10 +177,9 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
         const parsed = parsePayload(SignalRequestSchema, payload, PAYLOAD_MAX);
         if (!parsed.ok) return reply(parsed);
         if (parsed.data.envelope.ct.length > ENVELOPE_CIPHERTEXT_MAX) return reply(fail('too_large'));
-        const session = await store.get(sessionId);
-        const target = session?.peers.find((p) => p.peerId === parsed.data.to);
-        if (!target || target.peerId === peerId) return reply(fail('unknown_peer'));
-        for (const delivery of relay({ from: peerId, to: target.peerId, envelope: parsed.data.envelope })) {
+        const { to, envelope } = parsed.data;
+        if (to === peerId || !(await isPeerOf(sessionId, to))) return reply(fail('unknown_peer'));
+        for (const delivery of relay({ from: peerId, to, envelope })) {
           io.to(peerRoom(delivery.to)).emit('signal', { from: delivery.from, envelope: delivery.envelope });
         }
         reply({ ok: true });
@@ -156,6 +197,7 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
         if (!sessionId) return reply(fail('not_joined'));
         if (role !== 'sender') return reply(fail('forbidden'));
         await store.end(sessionId);
+        sessionGone(sessionId);
         reply({ ok: true });
         io.to(sessionRoom(sessionId)).except(socket.id).emit('session-closed', { reason: 'completed' });
         io.in(sessionRoom(sessionId)).disconnectSockets(true);
@@ -171,6 +213,7 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
       if (!sessionId) return;
       try {
         const left = await store.leave(sessionId, peerId);
+        peerGone(sessionId, peerId);
         if (left) io.to(sessionRoom(sessionId)).emit('peer-left', left);
       } catch (error) {
         logger.error('leave failed', { error: String(error) });
@@ -182,6 +225,7 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
     try {
       // Each instance announces the expiry to its own sockets (it alone knows them).
       for (const id of await store.sweep()) {
+        directory.forgetSession(id);
         io.local.to(sessionRoom(id)).emit('session-closed', { reason: 'expired' });
         io.local.in(sessionRoom(id)).disconnectSockets(true);
       }

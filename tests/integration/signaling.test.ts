@@ -144,6 +144,17 @@ describe('bad input gets its error and the server keeps serving', () => {
     expect(await emitAck<Ack>(a.sender, 'signal', { to: a.senderId, envelope: envelope() })).toMatchObject({ code: 'unknown_peer' });
   });
 
+  it('signal to a receiver that has left → unknown_peer, even after signals to it were relayed', async () => {
+    const p = await pair();
+    const delivered = nextEvent(p.receiver, 'signal');
+    expect(await emitAck<Ack>(p.sender, 'signal', { to: p.receiverId, envelope: envelope() })).toEqual({ ok: true });
+    await delivered;
+    const left = nextEvent(p.sender, 'peer-left');
+    p.receiver.disconnect();
+    await left;
+    expect(await emitAck<Ack>(p.sender, 'signal', { to: p.receiverId, envelope: envelope() })).toMatchObject({ code: 'unknown_peer' });
+  });
+
   const malformedSignals: [string, (to: string) => unknown][] = [
     ['no envelope', (to) => ({ to })],
     ['an unknown type', (to) => ({ to, envelope: { ...envelope(), type: 'bye' } })],
