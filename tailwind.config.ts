@@ -7,7 +7,7 @@ const config: Config = {
   theme: {
     extend: {
       colors: {
-        vault: { 50: '#eef6ff', 500: '#2563eb', 600: '#1d4ed8', 700: '#1e40af' },
+        vault: { 50: '#eef6ff', 400: '#60a5fa', 500: '#2563eb', 600: '#1d4ed8', 700: '#1e40af', 800: '#1e3a8a' },
       },
     },
   },

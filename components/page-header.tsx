@@ -7,8 +7,8 @@ export function PageHeader() {
         Secure P2P File Vault
       </Link>
       <p className="text-slate-600 dark:text-slate-400">
-        Files go straight from your browser to the recipient’s, end-to-end encrypted. Our server only introduces the two
-        browsers; it never sees your files or the key.
+        Your files go directly from your browser to the recipient’s, end-to-end encrypted: our server only introduces the two
+        browsers and never sees the files or the key.
       </p>
     </header>
   );

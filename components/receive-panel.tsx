@@ -7,6 +7,8 @@ import { formatBytes } from './format';
 import { ProgressBar } from './progress-bar';
 import { ReceivedFile } from './received-file';
 import { StatusLine } from './status-line';
+import { TransferSteps } from './transfer-steps';
+import { receiverStep } from '@/lib/client/transfer-steps';
 
 const STATUS_TEXT: Record<ReceiverStatus, string> = {
   joining: 'Opening the secure link…',
@@ -28,9 +30,12 @@ const STORAGE_TEXT = {
 export function ReceivePanel({ sessionId }: { sessionId: string }) {
   const { snapshot, chooseLocation } = useReceiver(sessionId);
   const { status } = snapshot;
+  const step = receiverStep(status, snapshot.progress.bytesDone, snapshot.progress.bytesTotal);
+  const text = step === 'verifying' ? 'All data received. Verifying…' : STATUS_TEXT[status];
   return (
-    <section className="flex flex-col gap-5 rounded-2xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900">
-      <StatusLine status={status} text={STATUS_TEXT[status]} />
+    <section className="flex flex-col gap-5 rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6 dark:border-slate-800 dark:bg-slate-900">
+      <TransferSteps current={step} />
+      <StatusLine status={status} text={text} />
       {snapshot.files.length > 0 && (
         <ul className="flex flex-col gap-1 text-sm">
           {snapshot.files.map((f) => (
@@ -64,7 +69,14 @@ export function ReceivePanel({ sessionId }: { sessionId: string }) {
       ))}
       {snapshot.error && (
         <ErrorNotice code={snapshot.error.code} message={snapshot.error.message}>
-          <p className="text-sm">Ask the sender for a new link and open it again.</p>
+          <p className="text-sm">Nothing incomplete was kept. Ask the sender for a new link, or open this one again if they are still sharing.</p>
+          <button
+            type="button"
+            onClick={() => window.location.reload()}
+            className="self-start rounded-lg border border-red-300 px-3 py-1.5 text-sm font-medium hover:bg-red-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-vault-500 dark:border-red-800 dark:hover:bg-red-900"
+          >
+            Try this link again
+          </button>
         </ErrorNotice>
       )}
     </section>

@@ -19,7 +19,7 @@ export function ReceivedFile({ file }: { file: ReceivedFileView }) {
         data-testid="download"
         href={file.url}
         download={file.name}
-        className="self-start rounded-lg bg-emerald-600 px-4 py-2 font-medium text-white hover:bg-emerald-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-500"
+        className="self-start rounded-lg bg-emerald-700 px-4 py-2 font-medium text-white hover:bg-emerald-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-emerald-500"
       >
         Download
       </a>

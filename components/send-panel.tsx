@@ -8,6 +8,8 @@ import { formatBytes } from './format';
 import { ProgressBar } from './progress-bar';
 import { ShareLink } from './share-link';
 import { StatusLine } from './status-line';
+import { TransferSteps } from './transfer-steps';
+import { senderStep } from '@/lib/client/transfer-steps';
 
 const STATUS_TEXT: Record<SenderStatus, string> = {
   idle: 'Choose a file to share.',
@@ -21,13 +23,14 @@ const STATUS_TEXT: Record<SenderStatus, string> = {
 
 /** The homepage's sender flow: pick a file, share the link, watch it go. */
 export function SendPanel() {
-  const { snapshot, share, reset } = useSender();
+  const { snapshot, share, retry, reset } = useSender();
   const { status } = snapshot;
 
   if (status === 'idle') return <FilePicker onFiles={share} />;
 
   return (
-    <section className="flex flex-col gap-5 rounded-2xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900">
+    <section className="flex flex-col gap-5 rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6 dark:border-slate-800 dark:bg-slate-900">
+      <TransferSteps current={senderStep(status) ?? 'waiting'} />
       <ul className="flex flex-col gap-1 text-sm">
         {snapshot.files.map((f) => (
           <li key={f.name} className="flex justify-between gap-4">
@@ -53,13 +56,25 @@ export function SendPanel() {
       )}
       {snapshot.error && <ErrorNotice code={snapshot.error.code} message={snapshot.error.message} />}
       {(status === 'done' || status === 'error') && (
-        <button
-          type="button"
-          onClick={reset}
-          className="self-start rounded-lg border border-slate-300 px-4 py-2 font-medium hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-vault-500 dark:border-slate-700 dark:hover:bg-slate-800"
-        >
-          Send another file
-        </button>
+        <div className="flex flex-wrap gap-2">
+          {status === 'error' && (
+            <button
+              type="button"
+              data-testid="retry"
+              onClick={retry}
+              className="rounded-lg bg-vault-700 px-4 py-2 font-medium text-white hover:bg-vault-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-vault-500"
+            >
+              Share again with a new link
+            </button>
+          )}
+          <button
+            type="button"
+            onClick={reset}
+            className="rounded-lg border border-slate-300 px-4 py-2 font-medium hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-vault-500 dark:border-slate-700 dark:hover:bg-slate-800"
+          >
+            Send other files
+          </button>
+        </div>
       )}
     </section>
   );

@@ -40,9 +40,11 @@ export function useSender() {
   }, [busy]);
 
   const share = useCallback((picked: File[]) => setFiles(picked.length > 0 ? picked : null), []);
+  // A new session (new link and key) for the same files.
+  const retry = useCallback(() => setFiles((current) => (current ? [...current] : null)), []);
   const reset = useCallback(() => {
     setFiles(null);
     setController(null);
   }, []);
-  return { snapshot: files ? snapshot : IDLE, share, reset };
+  return { snapshot: files ? snapshot : IDLE, share, retry, reset };
 }

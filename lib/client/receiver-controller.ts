@@ -24,6 +24,10 @@ const abortDetail = (code: TransferErrorCode) => `The sender stopped before any 
 const ERROR_LINGER_MS = 500;
 /** Leftovers in OPFS from pages closed this long ago are removed. */
 const STALE_INCOMING_MS = 60 * 60 * 1000;
+/** A channel that closes without a word waits this long for the server's peer-left, to say who left. */
+const SENDER_LEFT_GRACE_MS = 1500;
+const SENDER_LEFT =
+  'The sender left before the transfer finished (they closed the page or lost their connection). Nothing incomplete was kept: ask them to send the files again.';
 /** Marked when the DataChannel opens and when every file verified; the benchmark reads them. */
 export const CHANNEL_OPEN_MARK = 'p2pvault:channel-open';
 export const DONE_MARK = 'p2pvault:done';
@@ -48,6 +52,9 @@ export class ReceiverController {
   private disposed = false;
   /** The sender stopped us with a sealed abort: it needs no abort back. */
   private peerAborted = false;
+  /** The server said the sender's socket left this session. */
+  private senderLeft = false;
+  private closedWithoutWord: ReturnType<typeof setTimeout> | null = null;
   /** Signals are handled one at a time: making the ephemeral key for an offer is async. */
   private signals: Promise<void> = Promise.resolve();
 
@@ -104,6 +111,7 @@ export class ReceiverController {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    if (this.closedWithoutWord) clearTimeout(this.closedWithoutWord);
     this.worker?.terminate();
     this.teardownPeer();
     this.signaling?.close();
@@ -120,11 +128,10 @@ export class ReceiverController {
 
   private onPeerLeft(peer: Peer): void {
     if (peer.peerId !== this.sender) return;
-    const { status } = this.store.latest();
-    if (status === 'waiting' || status === 'connecting') {
-      this.teardownPeer();
-      this.update({ status: 'waiting' });
-    }
+    // The sender's page holds the only copy of the files and of its token: once it has
+    // left, this link cannot complete, so say so instead of waiting forever.
+    this.senderLeft = true;
+    this.fail(new VaultError('peer_left', SENDER_LEFT), SENDER_LEFT);
   }
 
   private async onSignal(from: string, message: SignalPlaintext, linkKey: Uint8Array): Promise<void> {
@@ -174,7 +181,9 @@ export class ReceiverController {
     port.onFrame((frame) => worker.frame(frame));
     port.onClose((error) => {
       worker.abort(error);
-      this.fail(error);
+      if (this.senderLeft) return this.fail(new VaultError('peer_left', SENDER_LEFT), SENDER_LEFT);
+      // A closed tab reaches us both as this close and as peer-left, in either order.
+      this.closedWithoutWord = setTimeout(() => this.fail(error), SENDER_LEFT_GRACE_MS);
     });
   }
 
@@ -224,6 +233,8 @@ export class ReceiverController {
   }
 
   private fail(error: unknown, detail?: string): void {
+    if (this.closedWithoutWord) clearTimeout(this.closedWithoutWord);
+    this.closedWithoutWord = null;
     const { status } = this.store.latest();
     if (this.disposed || status === 'error') return;
     // Every file verified: the channel closing or the sender ending the session is expected.
