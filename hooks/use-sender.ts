@@ -4,10 +4,10 @@ import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { SenderController } from '@/lib/client/sender-controller';
 import type { SenderSnapshot } from '@/lib/client/transfer-status';
 import { emptyProgress } from '@/lib/transfer/progress';
-import { addToSelection, removeFromSelection, type SelectedFile, type Selection } from '@/lib/transfer/selection';
+import { addToSelection, removeFromSelection, type SelectedFile, type FileSelection } from '@/lib/transfer/selection';
 
 const IDLE: SenderSnapshot = { status: 'idle', link: null, expiresAt: null, files: [], progress: emptyProgress(), speed: null, error: null, notice: null };
-const NOTHING_CHOSEN: Selection = { files: [], skipped: [] };
+const NOTHING_CHOSEN: FileSelection = { files: [], skipped: [] };
 const noop = () => () => {};
 
 /**
@@ -15,7 +15,7 @@ const noop = () => () => {};
  * files (with their paths); `share()` starts a session with it, `reset()` ends it.
  */
 export function useSender() {
-  const [chosen, setChosen] = useState<Selection>(NOTHING_CHOSEN);
+  const [chosen, setChosen] = useState<FileSelection>(NOTHING_CHOSEN);
   const [files, setFiles] = useState<SelectedFile[] | null>(null);
   const [controller, setController] = useState<SenderController | null>(null);
 

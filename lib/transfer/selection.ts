@@ -22,7 +22,7 @@ export interface Skipped {
   reason: string;
 }
 
-export interface Selection<F extends FileLike = File> {
+export interface FileSelection<F extends FileLike = File> {
   files: SelectedFile<F>[];
   skipped: Skipped[];
 }
@@ -44,7 +44,7 @@ function manifestEntryBytes({ path, file }: SelectedFile<FileLike>): number {
 const MANIFEST_FRAME_BYTES = 64;
 
 /** Adds `incoming` after `current`; what cannot be shared is listed in `skipped`. */
-export function addToSelection<F extends FileLike>(current: readonly SelectedFile<F>[], incoming: readonly SelectedFile<F>[]): Selection<F> {
+export function addToSelection<F extends FileLike>(current: readonly SelectedFile<F>[], incoming: readonly SelectedFile<F>[]): FileSelection<F> {
   const files = [...current];
   const skipped: Skipped[] = [];
   let bytes = MANIFEST_FRAME_BYTES + files.reduce((sum, f) => sum + manifestEntryBytes(f), 0);
