@@ -85,6 +85,14 @@ test.describe('several files and folders in one session', () => {
       expect(Object.keys(entries).sort()).toEqual([...expected.keys()].sort());
       for (const [path, hash] of expected) expect(sha256(Buffer.from(entries[path]!))).toBe(hash);
       await expect(receiver.getByTestId('zip-error')).toHaveCount(0);
+      // The zip was streamed into a disk-backed file, not assembled in memory.
+      const zipsOnDisk = await receiver.evaluate(async () => {
+        const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('p2pvault-incoming');
+        const names: string[] = [];
+        for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+        return names.filter((name) => name.endsWith('-all.zip'));
+      });
+      expect(zipsOnDisk).toHaveLength(1);
     } finally {
       await dir.remove();
     }
