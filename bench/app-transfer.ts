@@ -43,6 +43,7 @@ export async function appTransfer(senderBrowser: Browser, newReceiverPage: () =>
     await sender.goto('/');
     // With a connected (remote) browser Playwright copies the file over first: not timed.
     await sender.getByTestId('file-input').setInputFiles(file.path, { timeout: timeoutMs });
+    await sender.getByTestId('share-button').click();
     const linkInput = sender.getByTestId('share-link');
     const hasLink = () => /\/s\/[^#]+#.+$/.test(document.querySelector<HTMLInputElement>('[data-testid="share-link"]')?.value ?? '');
     await sender.waitForFunction(hasLink, undefined, { timeout: 60_000 });

@@ -1,16 +1,30 @@
 'use client';
 
-import { useRef, useState, type DragEvent } from 'react';
+import { useRef, useState, type ChangeEvent, type DragEvent } from 'react';
+import { filesFromDrop, filesFromInput } from '@/lib/client/picked-files';
+import type { SelectedFile } from '@/lib/transfer/selection';
 
-/** A drop zone and file input; hands the chosen files to `onFiles`. */
-export function FilePicker({ onFiles }: { onFiles: (files: File[]) => void }) {
-  const input = useRef<HTMLInputElement>(null);
+// React has no typed prop for it; the attribute makes the input pick a whole folder.
+const FOLDER_INPUT = { webkitdirectory: '' } as Record<string, string>;
+
+const buttonClass =
+  'rounded-lg px-4 py-2 font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-vault-500';
+
+/** A drop zone for files and folders, and inputs for several files or a folder; hands them to `onFiles`. */
+export function FilePicker({ onFiles }: { onFiles: (files: SelectedFile[]) => void }) {
+  const filesInput = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
 
   const drop = (event: DragEvent) => {
     event.preventDefault();
     setOver(false);
-    onFiles([...event.dataTransfer.files]);
+    void filesFromDrop(event.dataTransfer).then(onFiles);
+  };
+  const picked = (event: ChangeEvent<HTMLInputElement>) => {
+    onFiles(filesFromInput(event.target.files));
+    // Picking the same files again must fire change again.
+    event.target.value = '';
   };
 
   return (
@@ -25,22 +39,29 @@ export function FilePicker({ onFiles }: { onFiles: (files: File[]) => void }) {
         over ? 'border-vault-500 bg-vault-50 dark:bg-slate-900' : 'border-slate-300 dark:border-slate-700'
       }`}
     >
-      <p className="text-lg font-medium">Drop a file here</p>
+      <p className="text-lg font-medium">Drop files or folders here</p>
       <p className="text-sm text-slate-500 dark:text-slate-400">or</p>
-      <button
-        type="button"
-        onClick={() => input.current?.click()}
-        className="rounded-lg bg-vault-600 px-4 py-2 font-medium text-white hover:bg-vault-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-vault-500"
-      >
-        Choose a file
-      </button>
+      <div className="flex flex-wrap justify-center gap-2">
+        <button type="button" onClick={() => filesInput.current?.click()} className={`${buttonClass} bg-vault-600 text-white hover:bg-vault-700`}>
+          Choose files
+        </button>
+        <button
+          type="button"
+          onClick={() => folderInput.current?.click()}
+          className={`${buttonClass} border border-slate-300 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800`}
+        >
+          Choose a folder
+        </button>
+      </div>
+      <input ref={filesInput} type="file" multiple data-testid="file-input" aria-label="Choose files to send" className="sr-only" onChange={picked} />
       <input
-        ref={input}
+        ref={folderInput}
         type="file"
-        data-testid="file-input"
-        aria-label="Choose a file to send"
+        {...FOLDER_INPUT}
+        data-testid="folder-input"
+        aria-label="Choose a folder to send"
         className="sr-only"
-        onChange={(e) => onFiles([...(e.target.files ?? [])])}
+        onChange={picked}
       />
     </div>
   );

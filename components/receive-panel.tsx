@@ -2,8 +2,9 @@
 
 import { useReceiver } from '@/hooks/use-receiver';
 import type { ReceiverStatus } from '@/lib/client/transfer-status';
+import { fileProgress } from '@/lib/transfer/progress';
+import { DownloadAll } from './download-all';
 import { ErrorNotice } from './error-notice';
-import { formatBytes } from './format';
 import { ProgressBar } from './progress-bar';
 import { ReceivedFile } from './received-file';
 import { StatusLine } from './status-line';
@@ -23,29 +24,21 @@ const STATUS_TEXT: Record<ReceiverStatus, string> = {
 const STORAGE_TEXT = {
   opfs: 'Decrypted straight to this browser’s private storage on disk; it is removed when you leave this page.',
   picker: 'Decrypted straight into the file you chose.',
-  memory: 'This browser has no disk storage for web pages: the file is kept in memory.',
+  memory: 'This browser has no disk storage for web pages: the files are kept in memory.',
 } as const;
 
 /** The receiver page: joins by itself, shows progress, offers only verified files. */
 export function ReceivePanel({ sessionId }: { sessionId: string }) {
-  const { snapshot, chooseLocation } = useReceiver(sessionId);
-  const { status } = snapshot;
+  const { snapshot, chooseLocation, downloadAll } = useReceiver(sessionId);
+  const { status, files } = snapshot;
+  const moving = status === 'receiving' || status === 'done';
+  const perFile = moving ? fileProgress(files.map((f) => f.size), snapshot.progress) : null;
   const step = receiverStep(status, snapshot.progress.bytesDone, snapshot.progress.bytesTotal);
   const text = step === 'verifying' ? 'All data received. Verifying…' : STATUS_TEXT[status];
   return (
     <section className="flex flex-col gap-5 rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6 dark:border-slate-800 dark:bg-slate-900">
       <TransferSteps current={step} />
       <StatusLine status={status} text={text} />
-      {snapshot.files.length > 0 && (
-        <ul className="flex flex-col gap-1 text-sm">
-          {snapshot.files.map((f) => (
-            <li key={f.fileId} className="flex justify-between gap-4">
-              <span className="truncate font-medium">{f.name}</span>
-              <span className="shrink-0 text-slate-500 dark:text-slate-400">{formatBytes(f.size)}</span>
-            </li>
-          ))}
-        </ul>
-      )}
       {status === 'needs-location' && (
         <button
           type="button"
@@ -56,17 +49,26 @@ export function ReceivePanel({ sessionId }: { sessionId: string }) {
           Choose where to save
         </button>
       )}
-      {(status === 'receiving' || status === 'done') && (
-        <ProgressBar progress={snapshot.progress} speed={snapshot.speed} label="Receiving progress" />
-      )}
-      {snapshot.storage && (status === 'receiving' || status === 'done') && (
+      {moving && <ProgressBar progress={snapshot.progress} speed={snapshot.speed} label="Receiving progress" />}
+      {snapshot.storage && moving && (
         <p data-testid="storage" data-storage={snapshot.storage} className="text-xs text-slate-500 dark:text-slate-400">
           {STORAGE_TEXT[snapshot.storage]}
         </p>
       )}
-      {snapshot.received.map((file) => (
-        <ReceivedFile key={file.fileId} file={file} />
-      ))}
+      {files.length > 0 && (
+        <ul data-testid="file-list" aria-label="Files in this transfer" className="flex flex-col gap-2 text-sm">
+          {files.map((f, index) => (
+            <ReceivedFile
+              key={f.fileId}
+              path={f.path}
+              size={f.size}
+              progress={perFile?.[index] ?? null}
+              received={snapshot.received.find((r) => r.fileId === f.fileId)}
+            />
+          ))}
+        </ul>
+      )}
+      {status === 'done' && files.length > 1 && <DownloadAll zip={snapshot.zip} onDownloadAll={downloadAll} />}
       {snapshot.error && (
         <ErrorNotice code={snapshot.error.code} message={snapshot.error.message}>
           <p className="text-sm">Nothing incomplete was kept. Ask the sender for a new link, or open this one again if they are still sharing.</p>

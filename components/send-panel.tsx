@@ -6,35 +6,45 @@ import { ErrorNotice } from './error-notice';
 import { FilePicker } from './file-picker';
 import { formatBytes } from './format';
 import { ProgressBar } from './progress-bar';
+import { SelectionList } from './selection-list';
 import { ShareLink } from './share-link';
 import { StatusLine } from './status-line';
 import { TransferSteps } from './transfer-steps';
 import { senderStep } from '@/lib/client/transfer-steps';
 
 const STATUS_TEXT: Record<SenderStatus, string> = {
-  idle: 'Choose a file to share.',
+  idle: 'Choose files to share.',
   creating: 'Creating a secure link…',
   waiting: 'Waiting for the recipient to open the link…',
   connecting: 'Recipient found. Connecting directly…',
   sending: 'Sending, encrypted…',
-  done: 'Done. The recipient received and verified the file.',
+  done: 'Done. The recipient received and verified every file.',
   error: 'The transfer stopped.',
 };
 
-/** The homepage's sender flow: pick a file, share the link, watch it go. */
+/** The homepage's sender flow: pick files and folders, share the link, watch them go. */
 export function SendPanel() {
-  const { snapshot, share, retry, reset } = useSender();
+  const { snapshot, chosen, add, remove, share, retry, reset } = useSender();
   const { status } = snapshot;
 
-  if (status === 'idle') return <FilePicker onFiles={share} />;
+  if (status === 'idle') {
+    return (
+      <>
+        <FilePicker onFiles={add} />
+        <SelectionList files={chosen.files} skipped={chosen.skipped} onRemove={remove} onShare={share} />
+      </>
+    );
+  }
 
   return (
     <section className="flex flex-col gap-5 rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6 dark:border-slate-800 dark:bg-slate-900">
       <TransferSteps current={senderStep(status) ?? 'waiting'} />
       <ul className="flex flex-col gap-1 text-sm">
         {snapshot.files.map((f) => (
-          <li key={f.name} className="flex justify-between gap-4">
-            <span className="truncate font-medium">{f.name}</span>
+          <li key={f.path} className="flex justify-between gap-4">
+            <span className="truncate font-medium" title={f.path}>
+              {f.path}
+            </span>
             <span className="shrink-0 text-slate-500 dark:text-slate-400">{formatBytes(f.size)}</span>
           </li>
         ))}

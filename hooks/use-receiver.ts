@@ -40,5 +40,13 @@ export function useReceiver(sessionId: string) {
 
   const snapshot = useSyncExternalStore(controller?.store.subscribe ?? noop, controller?.store.get ?? (() => JOINING), () => JOINING);
   const chooseLocation = useCallback(() => void controller?.chooseLocation(), [controller]);
-  return { snapshot, chooseLocation };
+  const downloadAll = useCallback(async () => {
+    const zip = await controller?.downloadAll();
+    if (!zip) return;
+    const link = document.createElement('a');
+    link.href = zip.url;
+    link.download = zip.name;
+    link.click();
+  }, [controller]);
+  return { snapshot, chooseLocation, downloadAll };
 }

@@ -34,8 +34,9 @@ let decide: ((decision: StorageDecision) => void) | null = null;
 let decision: StorageDecision | null = null;
 let manifest: Manifest | null = null;
 let lastProgressPost = 0;
+let filesDonePosted = 0;
 
-/** Progress reaches the page at most every 100 ms (and always at a file's end). */
+/** Progress reaches the page at most every 100 ms, and always when a file verified. */
 const PROGRESS_INTERVAL_MS = 100;
 
 async function createSink(file: ManifestFile): Promise<FileSink> {
@@ -77,9 +78,10 @@ async function start({ linkKey, sessionId, ephemeral, peerPublic, transcript }: 
     onManifest,
     onProgress: (progress) => {
       const now = performance.now();
-      const fileEnded = progress.filesDone > 0 && progress.bytesDone === progress.bytesTotal;
-      if (now - lastProgressPost < PROGRESS_INTERVAL_MS && !fileEnded) return;
+      const fileVerified = progress.filesDone !== filesDonePosted;
+      if (now - lastProgressPost < PROGRESS_INTERVAL_MS && !fileVerified) return;
       lastProgressPost = now;
+      filesDonePosted = progress.filesDone;
       post({ type: 'progress', progress });
     },
     onFileVerified: ({ file, sha256, blob }) => post({ type: 'verified', fileId: file.fileId, sha256, file: blob }),

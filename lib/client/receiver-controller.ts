@@ -9,6 +9,7 @@ import { PeerLink, type Handshake } from '../rtc/peer-link';
 import { SignalingClient } from '../rtc/signaling-client';
 import { chooseStorage } from '../storage/choose-storage';
 import { MEMORY_SINK_LIMIT } from '../storage/memory-sink';
+import { chooseZipStorage, zipName } from '../storage/zip-plan';
 import { emptyProgress, type TransferProgress } from '../transfer/progress';
 import { RateMeter } from '../transfer/rate-meter';
 import { shownError } from './errors';
@@ -17,6 +18,7 @@ import { ReceiveWorkerClient } from './receive-worker-client';
 import { SnapshotStore } from './snapshot-store';
 import { detectStorage, pickSaveLocation, removeIncoming } from './storage-capabilities';
 import { INITIAL_RECEIVER_SNAPSHOT, type ReceiverSnapshot } from './transfer-status';
+import { buildZip, zipLength, type ZipEntry } from './zip-download';
 
 const abortDetail = (code: TransferErrorCode) => `The sender stopped before any file data was sent. ${USER_MESSAGES[code]}`;
 
@@ -46,7 +48,10 @@ export class ReceiverController {
   private sender: string | null = null;
   private iceServers: RTCIceServer[] = [];
   private readonly urls: string[] = [];
+  /** Verified files by id, for the zip; only verified files ever get here. */
+  private readonly verified = new Map<string, Blob>();
   private transferId: string | null = null;
+  private manifest: Manifest | null = null;
   private locationChosen: ((handle: FileSystemFileHandle) => void) | null = null;
   private readonly meter = new RateMeter();
   private disposed = false;
@@ -105,6 +110,41 @@ export class ReceiverController {
       this.locationChosen(await pickSaveLocation(file.name));
     } catch {
       // Picker dismissed: keep asking.
+    }
+  }
+
+  /**
+   * Packs every verified file into one zip (once; later calls return the same one) and
+   * returns its object URL, or null while it cannot be made (not all verified yet, or
+   * no room: the snapshot says why).
+   */
+  async downloadAll(): Promise<{ url: string; name: string } | null> {
+    const latest = this.store.latest();
+    if (latest.zip.status === 'ready') return { url: latest.zip.url, name: latest.zip.name };
+    if (latest.zip.status === 'building' || latest.status !== 'done' || !this.manifest) return null;
+    const entries: ZipEntry[] = [];
+    for (const { fileId, path, lastModified } of this.manifest.files) {
+      const file = this.verified.get(fileId);
+      if (!file) return null;
+      entries.push({ path, file, lastModified });
+    }
+    this.update({ zip: { status: 'building' } });
+    try {
+      const plan = chooseZipStorage(zipLength(entries), await detectStorage(MEMORY_SINK_LIMIT));
+      if (plan.kind === 'refuse') {
+        this.update({ zip: { status: 'error', message: plan.message } });
+        return null;
+      }
+      const zip = await buildZip(entries, plan, `${this.manifest.transferId}-all.zip`);
+      if (this.disposed) return null;
+      const ready = { url: URL.createObjectURL(zip), name: zipName(entries.map((e) => e.path)) };
+      this.urls.push(ready.url);
+      this.update({ zip: { status: 'ready', ...ready } });
+      return ready;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!this.disposed) this.update({ zip: { status: 'error', message: `The zip could not be made: ${message}` } });
+      return null;
     }
   }
 
@@ -190,9 +230,10 @@ export class ReceiverController {
   /** Picks where files go before any chunk is accepted (protocol §4). */
   private async decideStorage(manifest: Manifest): Promise<StorageDecision> {
     this.transferId = manifest.transferId;
+    this.manifest = manifest;
     const total = manifest.files.reduce((sum, f) => sum + f.size, 0);
     this.update({
-      files: manifest.files.map(({ fileId, name, size }) => ({ fileId, name, size })),
+      files: manifest.files.map(({ fileId, name, path, size }) => ({ fileId, name, path, size })),
       progress: emptyProgress(total, manifest.files.length),
     });
     const plan = chooseStorage(
@@ -221,8 +262,9 @@ export class ReceiverController {
     if (!meta) return;
     const url = URL.createObjectURL(file);
     this.urls.push(url);
+    this.verified.set(fileId, file);
     const latest = this.store.latest();
-    this.update({ received: [...latest.received, { fileId, name: meta.name, size: meta.size, sha256, url }] });
+    this.update({ received: [...latest.received, { fileId, name: meta.name, path: meta.path, size: meta.size, sha256, url }] });
   }
 
   private teardownPeer(): void {

@@ -12,6 +12,7 @@ import { fileSourceFromBlob } from '../transfer/file-source';
 import { emptyProgress } from '../transfer/progress';
 import { RateMeter } from '../transfer/rate-meter';
 import { SendSession } from '../transfer/send-session';
+import type { SelectedFile } from '../transfer/selection';
 import { shownError } from './errors';
 import { buildShareLink } from './share-link';
 import { SnapshotStore } from './snapshot-store';
@@ -50,15 +51,15 @@ export class SenderController {
   private readonly meter = new RateMeter();
 
   constructor(
-    private readonly files: File[],
+    private readonly files: SelectedFile[],
     private readonly origin: string,
   ) {
-    const total = files.reduce((sum, f) => sum + f.size, 0);
+    const total = files.reduce((sum, f) => sum + f.file.size, 0);
     this.store = new SnapshotStore<SenderSnapshot>({
       status: 'idle',
       link: null,
       expiresAt: null,
-      files: files.map((f) => ({ name: f.name, size: f.size })),
+      files: files.map(({ path, file }) => ({ name: file.name, path, size: file.size })),
       progress: emptyProgress(total, files.length),
       speed: null,
       error: null,
@@ -186,7 +187,7 @@ export class SenderController {
       keys,
       port,
       transcript,
-      files: this.files.map(fileSourceFromBlob),
+      files: this.files.map(({ path, file }) => fileSourceFromBlob(file, path)),
       chunkSize: chunkSizeFor(maxMessageSize),
       onProgress: (progress) => {
         const speed = this.meter.sample(progress.bytesDone, progress.bytesTotal, performance.now());

@@ -16,7 +16,8 @@ export interface SenderSnapshot {
   status: SenderStatus;
   link: string | null;
   expiresAt: string | null;
-  files: { name: string; size: number }[];
+  /** `path` is where the file sits in what was shared ("docs/c.bin"). */
+  files: { name: string; path: string; size: number }[];
   progress: TransferProgress;
   speed: RateEstimate | null;
   error: ShownError | null;
@@ -27,19 +28,28 @@ export interface SenderSnapshot {
 export interface ReceivedFileView {
   fileId: string;
   name: string;
+  path: string;
   size: number;
   sha256: string;
   url: string;
 }
 
+/** "Download all (.zip)": nothing yet, being written, ready at `url`, or refused/failed. */
+export type ZipState =
+  | { status: 'idle' }
+  | { status: 'building' }
+  | { status: 'ready'; url: string; name: string }
+  | { status: 'error'; message: string };
+
 export interface ReceiverSnapshot {
   status: ReceiverStatus;
-  files: { fileId: string; name: string; size: number }[];
+  files: { fileId: string; name: string; path: string; size: number }[];
   progress: TransferProgress;
   speed: RateEstimate | null;
   /** Where verified files are kept until downloaded: 'opfs' (disk), 'picker' (saved already) or 'memory'. */
   storage: 'opfs' | 'picker' | 'memory' | null;
   received: ReceivedFileView[];
+  zip: ZipState;
   error: ShownError | null;
 }
 
@@ -51,5 +61,6 @@ export const INITIAL_RECEIVER_SNAPSHOT: ReceiverSnapshot = {
   speed: null,
   storage: null,
   received: [],
+  zip: { status: 'idle' },
   error: null,
 };

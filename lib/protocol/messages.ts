@@ -1,11 +1,17 @@
 import { z } from './zod';
 import { FileIdSchema } from './ids';
 import { TRANSFER_ERROR_CODES } from './errors';
+import { baseName, conflictingPath, pathProblem } from './file-path';
 
 // JSON bodies of the sealed control frames on the DataChannel (protocol §3).
 
 export const MAX_FILES_PER_TRANSFER = 1_000;
 export const MAX_FILE_NAME_LENGTH = 255;
+/**
+ * The manifest travels as one control frame, which must fit the channel's message
+ * size (256 KiB between Chromiums); the sender keeps its JSON under this.
+ */
+export const MAX_MANIFEST_BYTES = 192 * 1024;
 /** Largest plaintext chunk: a chunk frame must fit a 256 KiB SCTP message. */
 export const MAX_CHUNK_SIZE = 256 * 1024;
 export const MIN_CHUNK_SIZE = 1024;
@@ -15,18 +21,24 @@ const safeInt = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 export const ManifestFileSchema = z
   .object({
     fileId: FileIdSchema,
-    // A name is shown and used as the download name; path separators and control
-    // characters are refused so a peer cannot aim a save outside the chosen folder.
+    // The file's own name: shown and used as the download name. Separators and
+    // control characters are refused so a peer cannot aim a save outside a folder.
     name: z
       .string()
       .min(1)
       .max(MAX_FILE_NAME_LENGTH)
       .refine((n) => !/[\u0000-\u001f\u007f/\\]/.test(n) && n !== '.' && n !== '..', 'file name has forbidden characters'),
+    // Where the file sits in what was shared ("docs/c.bin"); names its zip entry.
+    path: z.string().superRefine((path, ctx) => {
+      const problem = pathProblem(path);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
     size: safeInt,
     type: z.string().max(255),
     lastModified: safeInt,
   })
-  .strict();
+  .strict()
+  .refine((f) => baseName(f.path) === f.name, 'file name must be the last segment of its path');
 export type ManifestFile = z.infer<typeof ManifestFileSchema>;
 
 export const ManifestSchema = z
@@ -36,7 +48,8 @@ export const ManifestSchema = z
     files: z.array(ManifestFileSchema).min(1).max(MAX_FILES_PER_TRANSFER),
   })
   .strict()
-  .refine((m) => new Set(m.files.map((f) => f.fileId)).size === m.files.length, 'file ids must be unique');
+  .refine((m) => new Set(m.files.map((f) => f.fileId)).size === m.files.length, 'file ids must be unique')
+  .refine((m) => conflictingPath(m.files.map((f) => f.path)) === null, 'paths must be unique and no file may also be a folder');
 export type Manifest = z.infer<typeof ManifestSchema>;
 
 export const RequestSchema = z

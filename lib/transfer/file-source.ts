@@ -3,15 +3,18 @@
 
 export interface FileSource {
   name: string;
+  /** Relative path in what was shared ("docs/c.bin"); its last segment is `name`. */
+  path: string;
   size: number;
   type: string;
   lastModified: number;
   read(start: number, end: number): Promise<Uint8Array>;
 }
 
-export function fileSourceFromBlob(file: File): FileSource {
+export function fileSourceFromBlob(file: File, path: string): FileSource {
   return {
     name: file.name,
+    path,
     size: file.size,
     type: file.type,
     lastModified: file.lastModified,

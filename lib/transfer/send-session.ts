@@ -5,6 +5,7 @@ import { deriveFileKey, type SessionKeys } from '../crypto/keys';
 import { StreamSealer } from '../crypto/stream';
 import { randomBytes } from '../crypto/webcrypto';
 import { VaultError } from '../protocol/errors';
+import { baseName } from '../protocol/file-path';
 import { decodeFrame, encodeChunkFrame } from '../protocol/frames';
 import { FILE_ID_BYTES } from '../protocol/ids';
 import { AckSchema, HelloSchema, RequestSchema, type Manifest } from '../protocol/messages';
@@ -64,7 +65,9 @@ export class SendSession {
       chunkSize: options.chunkSize,
       files: [...this.files].map(([fileId, { source }]) => ({
         fileId,
-        name: source.name,
+        // The name is the path's last segment, whatever the browser called the file.
+        name: baseName(source.path),
+        path: source.path,
         size: source.size,
         type: source.type.slice(0, 255),
         lastModified: Math.max(0, Math.trunc(source.lastModified)),
@@ -127,7 +130,7 @@ export class SendSession {
       const { start, end } = chunkRange(source.size, chunkSize, index);
       const plaintext = await reads.shift()!;
       readAhead();
-      if (plaintext.length !== end - start) throw new VaultError('size_mismatch', `${source.name} changed while being sent`);
+      if (plaintext.length !== end - start) throw new VaultError('size_mismatch', `${source.path} changed while being sent`);
       hash.update(plaintext);
       const last = index === count - 1;
       const ciphertext = await sealer.seal(plaintext, last);

@@ -8,6 +8,7 @@ const MB = 1_000_000;
 async function shareFromDisk(sender: Page, path: string): Promise<string> {
   await sender.goto('/');
   await sender.getByTestId('file-input').setInputFiles(path);
+  await sender.getByTestId('share-button').click();
   const link = sender.getByTestId('share-link');
   await expect(link).toHaveValue(/#/);
   return link.inputValue();
@@ -131,6 +132,7 @@ test.describe('big files stream to disk with progress, speed and ETA', () => {
     const file = { name: 'report.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(3 * 1024 * 1024 + 7, 42) };
     await sender.goto('/');
     await sender.getByTestId('file-input').setInputFiles(file);
+    await sender.getByTestId('share-button').click();
     await receiver.goto(await sender.getByTestId('share-link').inputValue());
 
     await expect(receiver.getByTestId('status')).toHaveAttribute('data-status', 'needs-location');

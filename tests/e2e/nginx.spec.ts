@@ -47,6 +47,7 @@ const test = base.extend<{ cluster: Cluster; fileOnDisk: (size: number) => Promi
 async function shareFile(sender: Page, file: TestFile): Promise<string> {
   await sender.goto('/');
   await sender.getByTestId('file-input').setInputFiles(file.path);
+  await sender.getByTestId('share-button').click();
   const link = sender.getByTestId('share-link');
   await expect(link).toHaveValue(/\/s\/[A-Za-z0-9_-]{22}#[A-Za-z0-9_-]{43}$/);
   return link.inputValue();

@@ -100,6 +100,8 @@ test('a receiver whose sender closed the page mid-transfer is told so within 5 s
     const sender = await person(browser, baseURL!, WIDTHS.desktop, 'light');
     await sender.goto('/');
     await sender.getByTestId('file-input').setInputFiles(path);
+    await sender.getByTestId('share-button').click();
+    await expect(sender.getByTestId('share-link')).toHaveValue(/#/);
     const link = await sender.getByTestId('share-link').inputValue();
     const receiver = await person(browser, baseURL!, WIDTHS.desktop, 'light');
     await receiver.goto(link);

@@ -51,6 +51,7 @@ test('every page carries a nonce CSP, and a whole transfer runs without a CSP vi
 
   const file = randomFile(2 * 1024 * 1024);
   await sender.getByTestId('file-input').setInputFiles(file);
+  await sender.getByTestId('share-button').click();
   const link = await sender.getByTestId('share-link').inputValue();
   await receiver.goto(link);
   await expect(receiver.getByTestId('download')).toBeVisible({ timeout: 60_000 });
@@ -121,6 +122,7 @@ test('session creation is rate-limited per address: 429 with Retry-After, and th
     const sender = await openPeer(browser, server.url);
     await sender.goto('/');
     await sender.getByTestId('file-input').setInputFiles(randomFile(1024));
+    await sender.getByTestId('share-button').click();
     await expect(sender.getByTestId('error')).toHaveAttribute('data-code', 'rate_limited');
     await expect(sender.getByTestId('error')).toContainText('Too many requests');
   } finally {

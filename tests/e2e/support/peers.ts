@@ -22,13 +22,18 @@ export function randomFile(size: number, name = 'random.bin') {
 export async function shareFile(sender: Page, file: { name: string; mimeType: string; buffer: Buffer }): Promise<string> {
   await sender.goto('/');
   await sender.getByTestId('file-input').setInputFiles(file);
+  await sender.getByTestId('share-button').click();
   const link = sender.getByTestId('share-link');
   await expect(link).toHaveValue(/\/s\/[A-Za-z0-9_-]{22}#[A-Za-z0-9_-]{43}$/);
   return link.inputValue();
 }
 
-/** Clicks the receiver's download button and returns the saved bytes. */
-export async function download(receiver: Page): Promise<{ name: string; bytes: Buffer }> {
-  const [file] = await Promise.all([receiver.waitForEvent('download'), receiver.getByTestId('download').click()]);
+/**
+ * Clicks a receiver's download button — the only one, or the one for `path` when the
+ * transfer has several files — and returns the saved bytes.
+ */
+export async function download(receiver: Page, path?: string): Promise<{ name: string; bytes: Buffer }> {
+  const button = path ? receiver.getByRole('link', { name: `Download ${path}`, exact: true }) : receiver.getByTestId('download');
+  const [file] = await Promise.all([receiver.waitForEvent('download'), button.click()]);
   return { name: file.suggestedFilename(), bytes: await readFile((await file.path())!) };
 }

@@ -19,7 +19,7 @@ async function receive(vector: Vector): Promise<{ plaintext: string } | { error:
   const manifest: Manifest = {
     transferId: 'T'.repeat(22),
     chunkSize: suite.chunkSize,
-    files: [{ fileId: toBase64Url(fileId), name: 'vector.bin', size: vector.fileSize, type: '', lastModified: 0 }],
+    files: [{ fileId: toBase64Url(fileId), name: 'vector.bin', path: 'vector.bin', size: vector.fileSize, type: '', lastModified: 0 }],
   };
   try {
     let state = receiverTransition(initialReceiverState, { type: 'manifest', manifest });

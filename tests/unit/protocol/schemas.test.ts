@@ -6,7 +6,8 @@ import { EnvelopeSchema, JoinRequestSchema, SignalPlaintextSchema, SignalRequest
 
 const id22 = 'A'.repeat(22);
 const fileId = 'B'.repeat(22);
-const goodFile = { fileId, name: 'a.txt', size: 3, type: 'text/plain', lastModified: 0 };
+const goodFile = { fileId, name: 'a.txt', path: 'docs/a.txt', size: 3, type: 'text/plain', lastModified: 0 };
+const otherFile = { ...goodFile, fileId: 'C'.repeat(22) };
 const goodManifest = { transferId: id22, chunkSize: 65536, files: [goodFile] };
 const goodEnvelope = { type: 'offer', nonce: 'C'.repeat(16), ct: 'D'.repeat(40) };
 
@@ -35,7 +36,10 @@ const cases: [string, z.ZodType, unknown, unknown[]][] = [
     { ...goodManifest, files: [{ ...goodFile, name: 'a\\b' }] }, { ...goodManifest, files: [{ ...goodFile, name: 'nul\u0000' }] },
     { ...goodManifest, files: [{ ...goodFile, name: '' }] }, { ...goodManifest, files: [{ ...goodFile, size: -1 }] },
     { ...goodManifest, files: [{ ...goodFile, size: 1.5 }] }, { ...goodManifest, files: [{ ...goodFile, name: 'x'.repeat(256) }] },
-    { ...goodManifest, extra: true },
+    { ...goodManifest, extra: true }, { ...goodManifest, files: [{ ...goodFile, path: '../a.txt' }] },
+    { ...goodManifest, files: [{ ...goodFile, path: '/docs/a.txt' }] }, { ...goodManifest, files: [{ ...goodFile, path: 'docs/b.txt' }] },
+    { ...goodManifest, files: [{ ...goodFile, path: undefined }] }, { ...goodManifest, files: [goodFile, otherFile] },
+    { ...goodManifest, files: [goodFile, { ...otherFile, name: 'docs', path: 'docs' }] },
   ]],
   ['Request', RequestSchema, { files: [{ fileId, fromIndex: 0 }] }, [{ files: [{ fileId, fromIndex: -1 }] }, { files: [{ fileId: 'x', fromIndex: 0 }] }, {}]],
   ['FileEnd', FileEndSchema, { fileId, sha256: 'a'.repeat(64) }, [{ fileId, sha256: 'A'.repeat(64) }, { fileId, sha256: 'a'.repeat(63) }, { fileId }]],

@@ -9,8 +9,8 @@ const manifest: Manifest = {
   transferId: 'T'.repeat(22),
   chunkSize: CHUNK,
   files: [
-    { fileId: A, name: 'a', size: 2 * CHUNK + 10, type: '', lastModified: 0 },
-    { fileId: B, name: 'b', size: 0, type: '', lastModified: 0 },
+    { fileId: A, name: 'a', path: 'a', size: 2 * CHUNK + 10, type: '', lastModified: 0 },
+    { fileId: B, name: 'b', path: 'b', size: 0, type: '', lastModified: 0 },
   ],
 };
 

@@ -3,7 +3,7 @@ import type { Manifest } from '../../../lib/protocol/messages';
 import { initialSenderState, senderTransition } from '../../../lib/transfer/sender-machine';
 
 const A = 'A'.repeat(22);
-const manifest: Manifest = { transferId: 'T'.repeat(22), chunkSize: 1024, files: [{ fileId: A, name: 'a', size: 5, type: '', lastModified: 0 }] };
+const manifest: Manifest = { transferId: 'T'.repeat(22), chunkSize: 1024, files: [{ fileId: A, name: 'a', path: 'a', size: 5, type: '', lastModified: 0 }] };
 
 describe('sender state machine', () => {
   it('sends after a request and is done when every file is verified', () => {

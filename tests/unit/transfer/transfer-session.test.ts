@@ -12,8 +12,9 @@ import { memoryPortPair, type Tap } from '../../support/memory-port';
 
 const CHUNK = 4096;
 
-function source(name: string, data: Uint8Array): FileSource {
-  return { name, size: data.length, type: 'application/octet-stream', lastModified: 0, read: async (s, e) => data.slice(s, e) };
+function source(path: string, data: Uint8Array): FileSource {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  return { name, path, size: data.length, type: 'application/octet-stream', lastModified: 0, read: async (s, e) => data.slice(s, e) };
 }
 
 const sha = (data: Uint8Array | Buffer) => createHash('sha256').update(data).digest('hex');
@@ -42,15 +43,19 @@ async function transfer(
 }
 
 describe('send and receive sessions over an in-memory channel', () => {
-  it('delivers several files byte-identical with matching SHA-256', async () => {
+  it('delivers several files, some in folders, byte-identical with matching SHA-256 and their paths', async () => {
     const datas = [randomBytes(0), randomBytes(1), randomBytes(CHUNK), randomBytes(3 * CHUNK + 5)];
-    const { sent, received } = await transfer(datas.map((d, i) => source(`f${i}.bin`, d)));
+    const paths = ['f0.bin', 'docs/f1.bin', 'docs/2024/f2.bin', 'f3.bin'];
+    const { sent, received } = await transfer(datas.map((d, i) => source(paths[i]!, d)));
     expect(sent.status).toBe('fulfilled');
     expect(received.status).toBe('fulfilled');
     const files = (received as PromiseFulfilledResult<Awaited<ReturnType<ReceiveSession['done']['then']>>>).value as {
       blob: Blob;
       sha256: string;
+      file: { name: string; path: string };
     }[];
+    expect(files.map((f) => f.file.path)).toEqual(paths);
+    expect(files.map((f) => f.file.name)).toEqual(['f0.bin', 'f1.bin', 'f2.bin', 'f3.bin']);
     for (const [i, data] of datas.entries()) {
       const bytes = new Uint8Array(await files[i]!.blob.arrayBuffer());
       expect(Buffer.compare(Buffer.from(bytes), Buffer.from(data))).toBe(0);

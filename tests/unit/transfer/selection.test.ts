@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_FILES_PER_TRANSFER, MAX_MANIFEST_BYTES } from '../../../lib/protocol/messages';
+import { addToSelection, removeFromSelection, selectionBytes, type FileLike, type SelectedFile } from '../../../lib/transfer/selection';
+
+const pick = (path: string, size = 10): SelectedFile<FileLike> => ({ path, file: { size, type: '', lastModified: 0 } });
+
+describe('the sender’s selection', () => {
+  it('keeps files from several picks in order, with their folders', () => {
+    const first = addToSelection([], [pick('a.bin'), pick('b.txt')]);
+    const second = addToSelection(first.files, [pick('docs/c.bin', 5)]);
+    expect(second.files.map((f) => f.path)).toEqual(['a.bin', 'b.txt', 'docs/c.bin']);
+    expect(second.skipped).toEqual([]);
+    expect(selectionBytes(second.files)).toBe(25);
+  });
+
+  it('skips a path picked twice, in one pick or across picks', () => {
+    const once = addToSelection([], [pick('a.bin'), pick('a.bin', 99)]);
+    expect(once.files).toHaveLength(1);
+    expect(once.files[0]!.file.size).toBe(10);
+    expect(once.skipped).toEqual([{ path: 'a.bin', reason: 'already in the list' }]);
+    const again = addToSelection(once.files, [pick('a.bin')]);
+    expect(again.files).toHaveLength(1);
+    expect(again.skipped[0]!.reason).toBe('already in the list');
+  });
+
+  it('skips a file that would also be a folder', () => {
+    const { files, skipped } = addToSelection([pick('docs')], [pick('docs/c.bin'), pick('docsx/c.bin')]);
+    expect(files.map((f) => f.path)).toEqual(['docs', 'docsx/c.bin']);
+    expect(skipped.map((s) => s.path)).toEqual(['docs/c.bin']);
+  });
+
+  it('skips paths the receiver would refuse, saying why', () => {
+    const { files, skipped } = addToSelection([], [pick('../x'), pick('a\\b'), pick('line\nbreak'), pick('ok')]);
+    expect(files.map((f) => f.path)).toEqual(['ok']);
+    expect(skipped).toHaveLength(3);
+    for (const s of skipped) expect(s.reason).toMatch(/\.\.|backslash|control/);
+  });
+
+  it(`stops at ${MAX_FILES_PER_TRANSFER} files`, () => {
+    const many = Array.from({ length: MAX_FILES_PER_TRANSFER + 2 }, (_, i) => pick(`f${i}`));
+    const { files, skipped } = addToSelection([], many);
+    expect(files).toHaveLength(MAX_FILES_PER_TRANSFER);
+    expect(skipped).toHaveLength(2);
+  });
+
+  it('keeps the manifest within one frame', () => {
+    const long = Array.from({ length: 400 }, (_, i) => pick(`${'d'.repeat(200)}/${'n'.repeat(200)}${i}`));
+    const { files, skipped } = addToSelection([], long);
+    expect(skipped.length).toBeGreaterThan(0);
+    const json = JSON.stringify({
+      transferId: 'x'.repeat(22),
+      chunkSize: 262106,
+      files: files.map((f) => ({ fileId: 'x'.repeat(22), name: f.path.split('/').pop(), path: f.path, size: 10, type: '', lastModified: 0 })),
+    });
+    expect(json.length).toBeLessThanOrEqual(MAX_MANIFEST_BYTES);
+  });
+
+  it('removes one file by its path', () => {
+    const { files } = addToSelection([], [pick('a'), pick('docs/b'), pick('c')]);
+    expect(removeFromSelection(files, 'docs/b').map((f) => f.path)).toEqual(['a', 'c']);
+    expect(removeFromSelection(files, 'nope')).toHaveLength(3);
+  });
+});
