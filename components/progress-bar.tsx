@@ -3,12 +3,23 @@ import type { RateEstimate } from '@/lib/transfer/rate-meter';
 import { formatBytes, formatDuration, formatRate } from './format';
 
 /** Progress with bytes done/total, and smoothed speed and time left while it moves. */
-export function ProgressBar({ progress, speed, label }: { progress: TransferProgress; speed: RateEstimate | null; label: string }) {
+export function ProgressBar({
+  progress,
+  speed,
+  label,
+  testId = 'progress',
+}: {
+  progress: TransferProgress;
+  speed: RateEstimate | null;
+  label: string;
+  /** Distinct ids keep several bars on one page apart for automation. */
+  testId?: string;
+}) {
   const percent = progress.bytesTotal > 0 ? Math.floor((progress.bytesDone / progress.bytesTotal) * 100) : progress.filesDone > 0 ? 100 : 0;
   return (
     <div className="flex flex-col gap-1">
       <div
-        data-testid="progress"
+        data-testid={testId}
         role="progressbar"
         aria-label={label}
         aria-valuemin={0}

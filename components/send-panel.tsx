@@ -1,30 +1,46 @@
 'use client';
 
+import { useState } from 'react';
 import { useSender } from '@/hooks/use-sender';
 import type { SenderStatus } from '@/lib/client/transfer-status';
 import { ErrorNotice } from './error-notice';
 import { FilePicker } from './file-picker';
 import { formatBytes } from './format';
 import { ProgressBar } from './progress-bar';
+import { ReceiverLimit } from './receiver-limit';
+import { ReceiverList } from './receiver-list';
 import { ShareLink } from './share-link';
 import { StatusLine } from './status-line';
 
 const STATUS_TEXT: Record<SenderStatus, string> = {
   idle: 'Choose a file to share.',
   creating: 'Creating a secure link…',
-  waiting: 'Waiting for the recipient to open the link…',
+  waiting: 'Waiting for a recipient to open the link…',
   connecting: 'Recipient found. Connecting directly…',
   sending: 'Sending, encrypted…',
   done: 'Done. The recipient received and verified the file.',
   error: 'The transfer stopped.',
 };
 
+function statusText(status: SenderStatus, maxReceivers: number): string {
+  if (status === 'done' && maxReceivers > 1) return `Done. All ${maxReceivers} recipients received and verified the file.`;
+  return STATUS_TEXT[status];
+}
+
 /** The homepage's sender flow: pick a file, share the link, watch it go. */
 export function SendPanel() {
-  const { snapshot, share, reset } = useSender();
+  const { snapshot, share, stopReceiver, reset } = useSender();
+  const [limit, setLimit] = useState(1);
   const { status } = snapshot;
 
-  if (status === 'idle') return <FilePicker onFiles={share} />;
+  if (status === 'idle') {
+    return (
+      <div className="flex flex-col gap-4">
+        <ReceiverLimit value={limit} onChange={setLimit} />
+        <FilePicker onFiles={(files) => share(files, limit)} />
+      </div>
+    );
+  }
 
   return (
     <section className="flex flex-col gap-5 rounded-2xl border border-slate-200 bg-white p-6 shadow-sm dark:border-slate-800 dark:bg-slate-900">
@@ -36,11 +52,12 @@ export function SendPanel() {
           </li>
         ))}
       </ul>
-      <StatusLine status={status} text={STATUS_TEXT[status]} />
+      <StatusLine status={status} text={statusText(status, snapshot.maxReceivers)} />
       {snapshot.link && status !== 'done' && status !== 'error' && <ShareLink link={snapshot.link} expiresAt={snapshot.expiresAt} />}
       {(status === 'sending' || status === 'done') && (
         <ProgressBar progress={snapshot.progress} speed={snapshot.speed} label="Sending progress" />
       )}
+      <ReceiverList receivers={snapshot.receivers} maxReceivers={snapshot.maxReceivers} onStop={stopReceiver} />
       {snapshot.notice && status !== 'error' && (
         <p
           data-testid="sender-notice"
