@@ -114,6 +114,16 @@ describe('join errors', () => {
     ).toMatchObject({ ok: false, code: 'full' });
   });
 
+  it('admits as many receivers as the session allows, then refuses with full', async () => {
+    const session = await createSession(server.url, { maxReceivers: 2 });
+    const joins = [];
+    for (let i = 0; i < 3; i++) joins.push(await emitAck<Ack>(await peer(), 'join', { sessionId: session.id, role: 'receiver' }));
+    expect(joins.map((ack) => ack.ok)).toEqual([true, true, false]);
+    expect(joins[2]).toMatchObject({ code: 'full', message: expect.stringContaining('as many recipients as the sender allowed') });
+    const status = await (await fetch(`${server.url}/api/session/${session.id}`)).json();
+    expect(status).toMatchObject({ receivers: 2, maxReceivers: 2, senderPresent: false });
+  });
+
   it('refuses a second join on one socket', async () => {
     const p = await pair();
     expect(await emitAck<Ack>(p.receiver, 'join', { sessionId: p.session.id, role: 'receiver' })).toMatchObject({ code: 'already_joined' });
@@ -248,16 +258,6 @@ describe('HTTP API input', () => {
       expect(await created.json()).toMatchObject({ maxReceivers });
     }
     expect(await (await post({})).json()).toMatchObject({ maxReceivers: 1 });
-  });
-
-  it('admits as many receivers as the session allows, then refuses with full', async () => {
-    const session = await createSession(server.url, { maxReceivers: 2 });
-    const joins = [];
-    for (let i = 0; i < 3; i++) joins.push(await emitAck<Ack>(await peer(), 'join', { sessionId: session.id, role: 'receiver' }));
-    expect(joins.map((ack) => ack.ok)).toEqual([true, true, false]);
-    expect(joins[2]).toMatchObject({ code: 'full', message: expect.stringContaining('as many recipients as the sender allowed') });
-    const status = await (await fetch(`${server.url}/api/session/${session.id}`)).json();
-    expect(status).toMatchObject({ receivers: 2, maxReceivers: 2, senderPresent: false });
   });
 
   it('answers 400 for a malformed id and 404 for an unknown one', async () => {
