@@ -7,19 +7,19 @@ export function ProgressBar({
   progress,
   speed,
   label,
-  testId = 'progress',
+  testIdPrefix = '',
 }: {
   progress: TransferProgress;
   speed: RateEstimate | null;
   label: string;
-  /** Distinct ids keep several bars on one page apart for automation. */
-  testId?: string;
+  /** Prefixes the progress, speed and ETA test ids: keeps several bars on one page apart. */
+  testIdPrefix?: string;
 }) {
   const percent = progress.bytesTotal > 0 ? Math.floor((progress.bytesDone / progress.bytesTotal) * 100) : progress.filesDone > 0 ? 100 : 0;
   return (
     <div className="flex flex-col gap-1">
       <div
-        data-testid={testId}
+        data-testid={`${testIdPrefix}progress`}
         role="progressbar"
         aria-label={label}
         aria-valuemin={0}
@@ -35,11 +35,11 @@ export function ProgressBar({
         </span>
         {/* Fixed slots keep the line from shifting while numbers change. */}
         <span className="min-w-[12rem] text-right">
-          <span data-testid="speed">{speed ? formatRate(speed.bytesPerSecond) : ''}</span>
+          <span data-testid={`${testIdPrefix}speed`}>{speed ? formatRate(speed.bytesPerSecond) : ''}</span>
           {speed && speed.etaSeconds !== null && (
             <>
               {' · '}
-              <span data-testid="eta">{formatDuration(speed.etaSeconds)} left</span>
+              <span data-testid={`${testIdPrefix}eta`}>{formatDuration(speed.etaSeconds)} left</span>
             </>
           )}
         </span>

@@ -72,7 +72,7 @@ function ReceiverRow({ receiver, onStop }: { receiver: ReceiverView; onStop: (pe
         )}
       </div>
       {(status === 'sending' || status === 'done' || (status === 'stopped' && receiver.progress.bytesDone > 0)) && (
-        <ProgressBar progress={receiver.progress} speed={receiver.speed} label={`${label} progress`} testId="receiver-progress" />
+        <ProgressBar progress={receiver.progress} speed={receiver.speed} label={`${label} progress`} testIdPrefix="receiver-" />
       )}
       {receiver.error && <ErrorNotice code={receiver.error.code} message={receiver.error.message} />}
     </li>
