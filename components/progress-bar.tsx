@@ -3,12 +3,23 @@ import type { RateEstimate } from '@/lib/transfer/rate-meter';
 import { formatBytes, formatDuration, formatRate } from './format';
 
 /** Progress with bytes done/total, and smoothed speed and time left while it moves. */
-export function ProgressBar({ progress, speed, label }: { progress: TransferProgress; speed: RateEstimate | null; label: string }) {
+export function ProgressBar({
+  progress,
+  speed,
+  label,
+  testIdPrefix = '',
+}: {
+  progress: TransferProgress;
+  speed: RateEstimate | null;
+  label: string;
+  /** Prefixes the progress, speed and ETA test ids: keeps several bars on one page apart. */
+  testIdPrefix?: string;
+}) {
   const percent = progress.bytesTotal > 0 ? Math.floor((progress.bytesDone / progress.bytesTotal) * 100) : progress.filesDone > 0 ? 100 : 0;
   return (
     <div className="flex flex-col gap-1">
       <div
-        data-testid="progress"
+        data-testid={`${testIdPrefix}progress`}
         role="progressbar"
         aria-label={label}
         aria-valuemin={0}
@@ -24,11 +35,11 @@ export function ProgressBar({ progress, speed, label }: { progress: TransferProg
         </span>
         {/* Fixed slots keep the line from shifting while numbers change. */}
         <span className="min-w-[12rem] text-right">
-          <span data-testid="speed">{speed ? formatRate(speed.bytesPerSecond) : ''}</span>
+          <span data-testid={`${testIdPrefix}speed`}>{speed ? formatRate(speed.bytesPerSecond) : ''}</span>
           {speed && speed.etaSeconds !== null && (
             <>
               {' · '}
-              <span data-testid="eta">{formatDuration(speed.etaSeconds)} left</span>
+              <span data-testid={`${testIdPrefix}eta`}>{formatDuration(speed.etaSeconds)} left</span>
             </>
           )}
         </span>

@@ -1,11 +1,14 @@
 'use client';
 
+import { useState } from 'react';
 import { useSender } from '@/hooks/use-sender';
 import type { SenderStatus } from '@/lib/client/transfer-status';
 import { ErrorNotice } from './error-notice';
 import { FilePicker } from './file-picker';
 import { formatBytes } from './format';
 import { ProgressBar } from './progress-bar';
+import { ReceiverLimit } from './receiver-limit';
+import { ReceiverList } from './receiver-list';
 import { SelectionList } from './selection-list';
 import { ShareLink } from './share-link';
 import { StatusLine } from './status-line';
@@ -15,24 +18,31 @@ import { senderStep } from '@/lib/client/transfer-steps';
 const STATUS_TEXT: Record<SenderStatus, string> = {
   idle: 'Choose files to share.',
   creating: 'Creating a secure link…',
-  waiting: 'Waiting for the recipient to open the link…',
+  waiting: 'Waiting for a recipient to open the link…',
   connecting: 'Recipient found. Connecting directly…',
   sending: 'Sending, encrypted…',
   done: 'Done. The recipient received and verified every file.',
   error: 'The transfer stopped.',
 };
 
+function statusText(status: SenderStatus, maxReceivers: number): string {
+  if (status === 'done' && maxReceivers > 1) return `Done. All ${maxReceivers} recipients received and verified the files.`;
+  return STATUS_TEXT[status];
+}
+
 /** The homepage's sender flow: pick files and folders, share the link, watch them go. */
 export function SendPanel() {
-  const { snapshot, chosen, add, remove, share, retry, reset } = useSender();
+  const { snapshot, chosen, add, remove, share, retry, stopReceiver, reset } = useSender();
+  const [limit, setLimit] = useState(1);
   const { status } = snapshot;
 
   if (status === 'idle') {
     return (
-      <>
+      <div className="flex flex-col gap-4">
         <FilePicker onFiles={add} />
-        <SelectionList files={chosen.files} skipped={chosen.skipped} onRemove={remove} onShare={share} />
-      </>
+        <ReceiverLimit value={limit} onChange={setLimit} />
+        <SelectionList files={chosen.files} skipped={chosen.skipped} onRemove={remove} onShare={() => share(limit)} />
+      </div>
     );
   }
 
@@ -49,11 +59,12 @@ export function SendPanel() {
           </li>
         ))}
       </ul>
-      <StatusLine status={status} text={STATUS_TEXT[status]} />
+      <StatusLine status={status} text={statusText(status, snapshot.maxReceivers)} />
       {snapshot.link && status !== 'done' && status !== 'error' && <ShareLink link={snapshot.link} expiresAt={snapshot.expiresAt} />}
       {(status === 'sending' || status === 'done') && (
         <ProgressBar progress={snapshot.progress} speed={snapshot.speed} label="Sending progress" />
       )}
+      <ReceiverList receivers={snapshot.receivers} maxReceivers={snapshot.maxReceivers} onStop={stopReceiver} />
       {snapshot.notice && status !== 'error' && (
         <p
           data-testid="sender-notice"

@@ -6,22 +6,40 @@ import type { SenderSnapshot } from '@/lib/client/transfer-status';
 import { emptyProgress } from '@/lib/transfer/progress';
 import { addToSelection, removeFromSelection, type SelectedFile, type FileSelection } from '@/lib/transfer/selection';
 
-const IDLE: SenderSnapshot = { status: 'idle', link: null, expiresAt: null, files: [], progress: emptyProgress(), speed: null, error: null, notice: null };
+const IDLE: SenderSnapshot = {
+  status: 'idle',
+  link: null,
+  expiresAt: null,
+  files: [],
+  progress: emptyProgress(),
+  speed: null,
+  maxReceivers: 1,
+  receivers: [],
+  error: null,
+  notice: null,
+};
 const NOTHING_CHOSEN: FileSelection = { files: [], skipped: [] };
 const noop = () => () => {};
 
+interface Shared {
+  files: SelectedFile[];
+  maxReceivers: number;
+}
+
 /**
  * Wires a SenderController to React. Before sharing, `add`/`remove` edit the list of
- * files (with their paths); `share()` starts a session with it, `reset()` ends it.
+ * files (with their paths); `share(maxReceivers)` starts a session with it,
+ * `stopReceiver(peerId)` stops one receiver, `retry()` shares the same files again
+ * under a new link, `reset()` ends it all.
  */
 export function useSender() {
   const [chosen, setChosen] = useState<FileSelection>(NOTHING_CHOSEN);
-  const [files, setFiles] = useState<SelectedFile[] | null>(null);
+  const [shared, setShared] = useState<Shared | null>(null);
   const [controller, setController] = useState<SenderController | null>(null);
 
   useEffect(() => {
-    if (!files) return;
-    const created = new SenderController(files, window.location.origin);
+    if (!shared) return;
+    const created = new SenderController(shared.files, window.location.origin, { maxReceivers: shared.maxReceivers });
     // Start on the next task: StrictMode's immediate unmount disposes it unstarted,
     // so a session is never created twice.
     const start = setTimeout(() => {
@@ -32,12 +50,12 @@ export function useSender() {
       clearTimeout(start);
       created.dispose();
     };
-  }, [files]);
+  }, [shared]);
 
   const snapshot = useSyncExternalStore(controller?.store.subscribe ?? noop, controller?.store.get ?? (() => IDLE), () => IDLE);
 
-  // Leaving the page mid-transfer would end it: ask first.
-  const busy = snapshot.status === 'sending' || snapshot.status === 'connecting';
+  // Leaving the page would end every receiver's transfer still under way: ask first.
+  const busy = snapshot.receivers.some((r) => r.status === 'connecting' || r.status === 'sending');
   useEffect(() => {
     if (!busy) return;
     const warn = (event: BeforeUnloadEvent) => event.preventDefault();
@@ -51,13 +69,17 @@ export function useSender() {
     [],
   );
   // An empty list cannot be shared.
-  const share = useCallback(() => setFiles(chosen.files.length > 0 ? chosen.files : null), [chosen]);
+  const share = useCallback(
+    (maxReceivers = 1) => setShared(chosen.files.length > 0 ? { files: chosen.files, maxReceivers } : null),
+    [chosen],
+  );
   // A new session (new link and key) for the same files.
-  const retry = useCallback(() => setFiles((current) => (current ? [...current] : null)), []);
+  const retry = useCallback(() => setShared((current) => (current ? { ...current } : null)), []);
+  const stopReceiver = useCallback((peerId: string) => controller?.stopReceiver(peerId), [controller]);
   const reset = useCallback(() => {
-    setFiles(null);
+    setShared(null);
     setController(null);
     setChosen(NOTHING_CHOSEN);
   }, []);
-  return { snapshot: files ? snapshot : IDLE, chosen, add, remove, share, retry, reset };
+  return { snapshot: shared ? snapshot : IDLE, chosen, add, remove, share, retry, stopReceiver, reset };
 }

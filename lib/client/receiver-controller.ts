@@ -1,7 +1,7 @@
 import { confirmationTranscript } from '../crypto/key-confirmation';
 import { createEphemeral, type Ephemeral } from '../crypto/ephemeral';
 import { decodeLinkKey, deriveSessionKeys } from '../crypto/keys';
-import { isTransferErrorCode, isVaultError, USER_MESSAGES, VaultError, type TransferErrorCode } from '../protocol/errors';
+import { isTransferErrorCode, isVaultError, USER_MESSAGES, VaultError, type VaultErrorCode } from '../protocol/errors';
 import type { Manifest } from '../protocol/messages';
 import type { Peer, SignalPlaintext } from '../protocol/signaling';
 import { channelPort, type ChannelPort } from '../rtc/channel-port';
@@ -20,7 +20,14 @@ import { detectStorage, pickSaveLocation, removeIncoming } from './storage-capab
 import { INITIAL_RECEIVER_SNAPSHOT, type ReceiverSnapshot } from './transfer-status';
 import { buildZip, zipLength, type ZipEntry } from './zip-download';
 
-const abortDetail = (code: TransferErrorCode) => `The sender stopped before any file data was sent. ${USER_MESSAGES[code]}`;
+/** `cancelled` from the sender once the channel is open: it stopped this receiver (or closed its page). */
+const SENDER_STOPPED = 'The sender stopped the transfer to this browser. The partial file was discarded.';
+/** Why the sender's sealed abort stopped us, in words that fit when it came. */
+function abortDetail(code: VaultErrorCode, channelOpen: boolean): string {
+  if (code === 'full') return USER_MESSAGES.full;
+  if (code === 'cancelled' && channelOpen) return SENDER_STOPPED;
+  return `The sender stopped before any file data was sent. ${USER_MESSAGES[code]}`;
+}
 
 /** How long a failed side keeps the channel open so its error frame is delivered. */
 const ERROR_LINGER_MS = 500;
@@ -82,7 +89,7 @@ export class ReceiverController {
         signal: (from, message) => {
           if (from === this.sender && message.type === 'abort') {
             this.peerAborted = true;
-            return this.fail(new VaultError(message.data.code, USER_MESSAGES[message.data.code]), abortDetail(message.data.code));
+            return this.fail(new VaultError(message.data.code, USER_MESSAGES[message.data.code]), abortDetail(message.data.code, this.port !== null));
           }
           this.signals = this.signals.then(() => this.onSignal(from, message, linkKey)).catch((error) => this.fail(error));
         },
@@ -210,7 +217,7 @@ export class ReceiverController {
         performance.mark(DONE_MARK);
         this.update({ status: 'done', speed: null });
       },
-      failed: (error) => this.fail(new VaultError(error.code, error.message), error.detail),
+      failed: (error) => this.fail(new VaultError(error.code, error.message), error.detail ?? (error.code === 'cancelled' ? SENDER_STOPPED : undefined)),
     }));
     // The worker finishes the ECDH and derives the connection keys; it buffers the
     // frames that arrive meanwhile, and while the certificate is checked.

@@ -5,6 +5,8 @@ import type { RateEstimate } from '../transfer/rate-meter';
 // What both pages show: the named states of the original design's state machine.
 
 export type SenderStatus = 'idle' | 'creating' | 'waiting' | 'connecting' | 'sending' | 'done' | 'error';
+/** One receiver on the sender's page: `failed` and `stopped` free its slot for someone else. */
+export type ReceiverRowStatus = 'connecting' | 'sending' | 'done' | 'failed' | 'stopped';
 export type ReceiverStatus = 'joining' | 'waiting' | 'connecting' | 'needs-location' | 'receiving' | 'done' | 'error';
 
 export interface ShownError {
@@ -12,7 +14,19 @@ export interface ShownError {
   message: string;
 }
 
+/** What the sender sees of one receiver (one PeerConnection). */
+export interface ReceiverView {
+  peerId: string;
+  /** Shown as "Receiver <number>", in order of arrival. */
+  number: number;
+  status: ReceiverRowStatus;
+  progress: TransferProgress;
+  speed: RateEstimate | null;
+  error: ShownError | null;
+}
+
 export interface SenderSnapshot {
+  /** The whole session: sending while any receiver is, done when every slot is. */
   status: SenderStatus;
   link: string | null;
   expiresAt: string | null;
@@ -20,6 +34,10 @@ export interface SenderSnapshot {
   files: { name: string; path: string; size: number }[];
   progress: TransferProgress;
   speed: RateEstimate | null;
+  /** How many receivers the link admits. */
+  maxReceivers: number;
+  receivers: ReceiverView[];
+  /** What stopped the whole session (a single receiver's failure is on its row). */
   error: ShownError | null;
   /** Something the sender should know that did not stop the session (e.g. a wrong link was turned away). */
   notice: ShownError | null;

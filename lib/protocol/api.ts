@@ -1,14 +1,25 @@
 import { z } from './zod';
 import { SenderTokenSchema, SessionIdSchema } from './ids';
 
-// HTTP API bodies. POST /api/session takes an empty body or `{}`; later fields
-// (receiver limits) will be added here.
-export const CreateSessionRequestSchema = z.object({}).strict();
+/** How many receivers one link may admit at most (the sender picks 1…this). */
+export const MAX_RECEIVERS_LIMIT = 8;
+
+export const MaxReceiversSchema = z.number().int().min(1).max(MAX_RECEIVERS_LIMIT);
+
+// HTTP API bodies. POST /api/session takes an empty body, `{}` or `{maxReceivers}`.
+export const CreateSessionRequestSchema = z
+  .object({
+    /** Receivers the link admits at the same time and in all; default 1. */
+    maxReceivers: MaxReceiversSchema.optional(),
+  })
+  .strict();
+export type CreateSessionRequest = z.infer<typeof CreateSessionRequestSchema>;
 
 export const CreateSessionResponseSchema = z.object({
   id: SessionIdSchema,
   senderToken: SenderTokenSchema,
   expiresAt: z.iso.datetime(),
+  maxReceivers: MaxReceiversSchema,
 });
 export type CreateSessionResponse = z.infer<typeof CreateSessionResponseSchema>;
 
@@ -17,6 +28,9 @@ export const SessionStatusResponseSchema = z.object({
   expiresAt: z.iso.datetime(),
   senderPresent: z.boolean(),
   receiverPresent: z.boolean(),
+  /** Receivers joined now, and how many the session admits. */
+  receivers: z.number().int().nonnegative(),
+  maxReceivers: MaxReceiversSchema,
 });
 export type SessionStatusResponse = z.infer<typeof SessionStatusResponseSchema>;
 

@@ -7,7 +7,7 @@ export const SIGNALING_ERROR_CODES = [
   'not_found', // no such session
   'expired', // session exists but its time is up
   'forbidden', // wrong or missing sender token
-  'full', // the role is already taken
+  'full', // the sender slot is taken, or the session has as many receivers as its sender allowed
   'not_joined', // signal before join
   'already_joined', // second join on one socket
   'unknown_peer', // signal addressed to a peer outside the session
@@ -76,7 +76,7 @@ export const USER_MESSAGES: Record<VaultErrorCode, string> = {
   not_found: 'This link does not point to a session. It may have been mistyped or already used.',
   expired: 'This link has expired. Ask the sender for a new one.',
   forbidden: 'This browser is not allowed to send in this session.',
-  full: 'Someone else is already receiving from this link.',
+  full: 'This link already has as many recipients as the sender allowed. Ask the sender for a new link.',
   not_joined: 'Not connected to the session yet.',
   already_joined: 'Already connected to this session.',
   unknown_peer: 'The other browser is no longer in this session.',

@@ -104,7 +104,14 @@ export const SignalPlaintextSchema = z.discriminatedUnion('type', [
         .strict(),
     })
     .strict(),
-  // Sent before the DataChannel opens, so a detected attack is named on both sides.
-  z.object({ type: z.literal('abort'), seq: z.number().int().nonnegative(), data: z.object({ code: z.enum(TRANSFER_ERROR_CODES) }).strict() }).strict(),
+  // Sent before the DataChannel opens, so a detected attack is named on both sides;
+  // `full`: the sender already served as many receivers as its link admits.
+  z
+    .object({
+      type: z.literal('abort'),
+      seq: z.number().int().nonnegative(),
+      data: z.object({ code: z.enum([...TRANSFER_ERROR_CODES, 'full']) }).strict(),
+    })
+    .strict(),
 ]);
 export type SignalPlaintext = z.infer<typeof SignalPlaintextSchema>;

@@ -37,12 +37,16 @@ export async function createSession(request: Request, store: SessionStore, limit
   const body = await readJsonBody(request);
   if (!body.ok) return body.response;
   const parsed = CreateSessionRequestSchema.safeParse(body.value);
-  if (!parsed.success) return error('bad_request', 400, `Invalid request: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+    return error('bad_request', 400, `Invalid request: ${field}${issue?.message}`);
+  }
   try {
-    const created = await store.create();
+    const created = await store.create({ maxReceivers: parsed.data.maxReceivers ?? 1 });
     if (!created.ok) return error('capacity', 503);
-    const { id, senderToken, expiresAt } = created.session;
-    const response: CreateSessionResponse = { id, senderToken, expiresAt: new Date(expiresAt).toISOString() };
+    const { id, senderToken, expiresAt, maxReceivers } = created.session;
+    const response: CreateSessionResponse = { id, senderToken, expiresAt: new Date(expiresAt).toISOString(), maxReceivers };
     return json(response, 201);
   } catch {
     return error('unavailable', 503);
@@ -55,11 +59,14 @@ export async function getSessionStatus(id: string, store: SessionStore): Promise
     const session = await store.get(id);
     if (!session) return error('not_found', 404);
     if (session.expired) return error('expired', 410);
+    const receivers = session.peers.filter((p) => p.role === 'receiver').length;
     const response: SessionStatusResponse = {
       id,
       expiresAt: new Date(session.expiresAt).toISOString(),
       senderPresent: session.peers.some((p) => p.role === 'sender'),
-      receiverPresent: session.peers.some((p) => p.role === 'receiver'),
+      receiverPresent: receivers > 0,
+      receivers,
+      maxReceivers: session.maxReceivers,
     };
     return json(response, 200);
   } catch {

@@ -1,11 +1,12 @@
 import type { Peer, Role } from '../protocol/signaling';
 import { hashToken, newSenderToken, newSessionId, tokenMatches } from './secrets';
-import type { CreatedSession, JoinOutcome, SessionStore, SessionView } from './session-store';
+import type { CreatedSession, CreateOptions, JoinOutcome, SessionStore, SessionView } from './session-store';
 
 interface Entry {
   id: string;
   tokenHash: string;
   expiresAt: number;
+  maxReceivers: number;
   sender: string | null;
   receivers: string[];
 }
@@ -13,7 +14,6 @@ interface Entry {
 export interface MemoryStoreOptions {
   ttlMs: number;
   maxSessions: number;
-  maxReceivers?: number;
   now?: () => number;
 }
 
@@ -21,28 +21,32 @@ export interface MemoryStoreOptions {
 export class MemorySessionStore implements SessionStore {
   private readonly sessions = new Map<string, Entry>();
   private readonly now: () => number;
-  private readonly maxReceivers: number;
 
   constructor(private readonly options: MemoryStoreOptions) {
     this.now = options.now ?? Date.now;
-    this.maxReceivers = options.maxReceivers ?? 1;
   }
 
   get size(): number {
     return this.sessions.size;
   }
 
-  async create() {
+  async create(options: CreateOptions = {}) {
     if (this.sessions.size >= this.options.maxSessions) return { ok: false as const, code: 'capacity' as const };
-    const session: CreatedSession = { id: newSessionId(), senderToken: newSenderToken(), expiresAt: this.now() + this.options.ttlMs };
-    this.sessions.set(session.id, { id: session.id, tokenHash: hashToken(session.senderToken), expiresAt: session.expiresAt, sender: null, receivers: [] });
+    const session: CreatedSession = {
+      id: newSessionId(),
+      senderToken: newSenderToken(),
+      expiresAt: this.now() + this.options.ttlMs,
+      maxReceivers: options.maxReceivers ?? 1,
+    };
+    const { id, expiresAt, maxReceivers } = session;
+    this.sessions.set(id, { id, tokenHash: hashToken(session.senderToken), expiresAt, maxReceivers, sender: null, receivers: [] });
     return { ok: true as const, session };
   }
 
   async get(id: string): Promise<SessionView | null> {
     const entry = this.sessions.get(id);
     if (!entry) return null;
-    return { id, expiresAt: entry.expiresAt, expired: this.isExpired(entry), peers: peersOf(entry) };
+    return { id, expiresAt: entry.expiresAt, expired: this.isExpired(entry), maxReceivers: entry.maxReceivers, peers: peersOf(entry) };
   }
 
   async join(id: string, role: Role, peerId: string, senderToken?: string): Promise<JoinOutcome> {
@@ -55,7 +59,7 @@ export class MemorySessionStore implements SessionStore {
       if (entry.sender) return { ok: false, code: 'full' };
       entry.sender = peerId;
     } else {
-      if (entry.receivers.length >= this.maxReceivers) return { ok: false, code: 'full' };
+      if (entry.receivers.length >= entry.maxReceivers) return { ok: false, code: 'full' };
       entry.receivers.push(peerId);
     }
     return { ok: true, peers: others };

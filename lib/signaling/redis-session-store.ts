@@ -1,37 +1,37 @@
 import type { Redis } from 'ioredis';
 import type { Peer, Role } from '../protocol/signaling';
 import { hashToken, newSenderToken, newSessionId } from './secrets';
-import type { CreatedSession, JoinOutcome, SessionStore, SessionView } from './session-store';
+import type { CreatedSession, CreateOptions, JoinOutcome, SessionStore, SessionView } from './session-store';
 
 // Sessions in Redis, shared by every instance behind the load balancer. Each session is
-// three keys that expire with it (PXAT = expiresAt): a hash {tokenHash, expiresAt}, the
-// sender slot (a string claimed with SET NX) and the receivers (a set). Claims and
-// capacity checks run as Lua scripts, so two instances can never both win a slot.
+// three keys that expire with it (PXAT = expiresAt): a hash {tokenHash, expiresAt,
+// maxReceivers}, the sender slot (a string claimed with SET NX) and the receivers (a
+// set). Claims and capacity checks run as Lua scripts, so two instances can never both
+// win a slot.
 
 export interface RedisStoreOptions {
   ttlMs: number;
   maxSessions: number;
-  maxReceivers?: number;
   prefix?: string;
 }
 
 const CREATE = `
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3])
 if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then return 0 end
-redis.call('HSET', KEYS[1], 'tokenHash', ARGV[1], 'expiresAt', ARGV[2])
+redis.call('HSET', KEYS[1], 'tokenHash', ARGV[1], 'expiresAt', ARGV[2], 'maxReceivers', ARGV[6])
 redis.call('PEXPIREAT', KEYS[1], ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[5])
 return 1`;
 
 const JOIN = `
-local s = redis.call('HMGET', KEYS[1], 'tokenHash', 'expiresAt')
+local s = redis.call('HMGET', KEYS[1], 'tokenHash', 'expiresAt', 'maxReceivers')
 if not s[1] then return 'not_found' end
-if tonumber(s[2]) <= tonumber(ARGV[5]) then return 'expired' end
+if tonumber(s[2]) <= tonumber(ARGV[4]) then return 'expired' end
 if ARGV[1] == 'sender' then
   if s[1] ~= ARGV[3] then return 'forbidden' end
   if not redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PXAT', s[2]) then return 'full' end
 else
-  if redis.call('SCARD', KEYS[3]) >= tonumber(ARGV[4]) then return 'full' end
+  if redis.call('SCARD', KEYS[3]) >= (tonumber(s[3]) or 1) then return 'full' end
   redis.call('SADD', KEYS[3], ARGV[2])
   redis.call('PEXPIREAT', KEYS[3], s[2])
 end
@@ -47,7 +47,6 @@ return false`;
 
 export class RedisSessionStore implements SessionStore {
   private readonly prefix: string;
-  private readonly maxReceivers: number;
   /** Sessions this instance has sockets in: the ones whose expiry it must announce. */
   private readonly local = new Set<string>();
 
@@ -56,7 +55,6 @@ export class RedisSessionStore implements SessionStore {
     private readonly options: RedisStoreOptions,
   ) {
     this.prefix = options.prefix ?? 'p2pvault:';
-    this.maxReceivers = options.maxReceivers ?? 1;
   }
 
   private keys(id: string) {
@@ -68,9 +66,14 @@ export class RedisSessionStore implements SessionStore {
     return `${this.prefix}sessions`;
   }
 
-  async create() {
+  async create(options: CreateOptions = {}) {
     const now = Date.now();
-    const session: CreatedSession = { id: newSessionId(), senderToken: newSenderToken(), expiresAt: now + this.options.ttlMs };
+    const session: CreatedSession = {
+      id: newSessionId(),
+      senderToken: newSenderToken(),
+      expiresAt: now + this.options.ttlMs,
+      maxReceivers: options.maxReceivers ?? 1,
+    };
     const created = await this.redis.eval(
       CREATE,
       2,
@@ -81,19 +84,26 @@ export class RedisSessionStore implements SessionStore {
       String(now),
       String(this.options.maxSessions),
       session.id,
+      String(session.maxReceivers),
     );
     return created === 1 ? { ok: true as const, session } : { ok: false as const, code: 'capacity' as const };
   }
 
   async get(id: string): Promise<SessionView | null> {
     const k = this.keys(id);
-    const [expiresAt, sender, receivers] = await Promise.all([
-      this.redis.hget(k.session, 'expiresAt'),
+    const [[expiresAt, maxReceivers], sender, receivers] = await Promise.all([
+      this.redis.hmget(k.session, 'expiresAt', 'maxReceivers'),
       this.redis.get(k.sender),
       this.redis.smembers(k.receivers),
     ]);
     if (!expiresAt) return null;
-    return { id, expiresAt: Number(expiresAt), expired: Date.now() >= Number(expiresAt), peers: peersOf(sender, receivers) };
+    return {
+      id,
+      expiresAt: Number(expiresAt),
+      expired: Date.now() >= Number(expiresAt),
+      maxReceivers: Number(maxReceivers ?? 1),
+      peers: peersOf(sender, receivers),
+    };
   }
 
   async join(id: string, role: Role, peerId: string, senderToken?: string): Promise<JoinOutcome> {
@@ -103,7 +113,7 @@ export class RedisSessionStore implements SessionStore {
       const exists = await this.redis.exists(k.session);
       return { ok: false, code: exists ? 'forbidden' : 'not_found' };
     }
-    const outcome = (await this.redis.eval(JOIN, 3, k.session, k.sender, k.receivers, role, peerId, token, String(this.maxReceivers), String(Date.now()))) as string;
+    const outcome = (await this.redis.eval(JOIN, 3, k.session, k.sender, k.receivers, role, peerId, token, String(Date.now()))) as string;
     if (outcome !== 'ok') return { ok: false, code: outcome as Exclude<JoinOutcome, { ok: true }>['code'] };
     this.local.add(id);
     const view = await this.get(id);

@@ -7,13 +7,21 @@ export interface CreatedSession {
   id: string;
   senderToken: string;
   expiresAt: number;
+  maxReceivers: number;
 }
 
 export interface SessionView {
   id: string;
   expiresAt: number;
   expired: boolean;
+  /** Receivers present at once beyond this are refused with `full`. */
+  maxReceivers: number;
   peers: Peer[];
+}
+
+export interface CreateOptions {
+  /** Default 1; the API validates the range (lib/protocol/api.ts). */
+  maxReceivers?: number;
 }
 
 export type JoinOutcome =
@@ -21,7 +29,7 @@ export type JoinOutcome =
   | { ok: false; code: 'not_found' | 'expired' | 'forbidden' | 'full' };
 
 export interface SessionStore {
-  create(): Promise<{ ok: true; session: CreatedSession } | { ok: false; code: 'capacity' }>;
+  create(options?: CreateOptions): Promise<{ ok: true; session: CreatedSession } | { ok: false; code: 'capacity' }>;
   get(id: string): Promise<SessionView | null>;
   /** Claims `role` for `peerId`; returns the other peers already present. */
   join(id: string, role: Role, peerId: string, senderToken?: string): Promise<JoinOutcome>;

@@ -107,6 +107,23 @@ describe('two instances on Redis', () => {
     await signalsCross(p);
   });
 
+  it('keeps each session its own receiver limit: two of two across instances, the third refused', async () => {
+    const session = await createSession(b.url, { maxReceivers: 2 });
+    expect(await inspect.hget(`p2pvault:session:${session.id}`, 'maxReceivers')).toBe('2');
+    const first = await peer(a);
+    const second = await peer(b);
+    const third = await peer(a);
+    expect(await emitAck<Ack>(first, 'join', { sessionId: session.id, role: 'receiver' })).toMatchObject({ ok: true });
+    expect(await emitAck<Ack>(second, 'join', { sessionId: session.id, role: 'receiver' })).toMatchObject({ ok: true });
+    expect(await emitAck<Ack>(third, 'join', { sessionId: session.id, role: 'receiver' })).toMatchObject({ ok: false, code: 'full' });
+    expect(await (await fetch(`${a.url}/api/session/${session.id}`)).json()).toMatchObject({ receivers: 2, maxReceivers: 2 });
+    // One leaving on B frees a place for a newcomer on A.
+    const left = nextEvent(first, 'peer-left');
+    second.disconnect();
+    await left;
+    expect(await emitAck<Ack>(third, 'join', { sessionId: session.id, role: 'receiver' })).toMatchObject({ ok: true });
+  });
+
   it('claims the receiver slot atomically: of 10 simultaneous joins on both instances exactly one wins', async () => {
     const session = await createSession(a.url);
     const joiners = await Promise.all(Array.from({ length: 10 }, (_, i) => peer(i % 2 ? a : b)));

@@ -78,7 +78,14 @@ describe('a session made by the API is joinable over Socket.IO', () => {
     const response = await fetch(`${server.url}/api/session/${p.session.id}`);
     expect(response.status).toBe(200);
     const body = await response.json();
-    expect(body).toEqual({ id: p.session.id, expiresAt: p.session.expiresAt, senderPresent: true, receiverPresent: true });
+    expect(body).toEqual({
+      id: p.session.id,
+      expiresAt: p.session.expiresAt,
+      senderPresent: true,
+      receiverPresent: true,
+      receivers: 1,
+      maxReceivers: 1,
+    });
     expect(JSON.stringify(body)).not.toContain(p.session.senderToken);
   });
 });
@@ -105,6 +112,16 @@ describe('join errors', () => {
     expect(
       await emitAck<Ack>(third, 'join', { sessionId: p.session.id, role: 'sender', senderToken: p.session.senderToken }),
     ).toMatchObject({ ok: false, code: 'full' });
+  });
+
+  it('admits as many receivers as the session allows, then refuses with full', async () => {
+    const session = await createSession(server.url, { maxReceivers: 2 });
+    const joins = [];
+    for (let i = 0; i < 3; i++) joins.push(await emitAck<Ack>(await peer(), 'join', { sessionId: session.id, role: 'receiver' }));
+    expect(joins.map((ack) => ack.ok)).toEqual([true, true, false]);
+    expect(joins[2]).toMatchObject({ code: 'full', message: expect.stringContaining('as many recipients as the sender allowed') });
+    const status = await (await fetch(`${server.url}/api/session/${session.id}`)).json();
+    expect(status).toMatchObject({ receivers: 2, maxReceivers: 2, senderPresent: false });
   });
 
   it('refuses a second join on one socket', async () => {
@@ -225,6 +242,22 @@ describe('HTTP API input', () => {
     expect((await post('[]')).status).toBe(400);
     expect((await post('x'.repeat(5_000))).status).toBe(413);
     expect((await post('{}')).status).toBe(201);
+  });
+
+  it('takes a receiver limit of 1 to 8, and refuses anything else by name', async () => {
+    const post = (body: unknown) =>
+      fetch(`${server.url}/api/session`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    for (const maxReceivers of [0, 9, -1, 2.5, null]) {
+      const refused = await post({ maxReceivers });
+      expect(refused.status, String(maxReceivers)).toBe(400);
+      expect(await refused.json()).toMatchObject({ code: 'bad_request', message: expect.stringContaining('maxReceivers') });
+    }
+    for (const maxReceivers of [1, 8]) {
+      const created = await post({ maxReceivers });
+      expect(created.status).toBe(201);
+      expect(await created.json()).toMatchObject({ maxReceivers });
+    }
+    expect(await (await post({})).json()).toMatchObject({ maxReceivers: 1 });
   });
 
   it('answers 400 for a malformed id and 404 for an unknown one', async () => {

@@ -28,8 +28,8 @@ export function nextEvent<T = unknown>(socket: TestSocket, event: string, timeou
   });
 }
 
-export async function createSession(url: string): Promise<CreateSessionResponse> {
-  const response = await fetch(`${url}/api/session`, { method: 'POST' });
+export async function createSession(url: string, body?: { maxReceivers?: number }): Promise<CreateSessionResponse> {
+  const response = await fetch(`${url}/api/session`, body ? { method: 'POST', body: JSON.stringify(body) } : { method: 'POST' });
   if (response.status !== 201) throw new Error(`create failed: ${response.status}`);
   return (await response.json()) as CreateSessionResponse;
 }

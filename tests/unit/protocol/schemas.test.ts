@@ -46,6 +46,12 @@ const cases: [string, z.ZodType, unknown, unknown[]][] = [
   ['Ack', AckSchema, { fileId, received: 10, verified: false }, [{ fileId, received: -1, verified: false }, { fileId, received: 1 }]],
   ['ErrorBody', ErrorBodySchema, { code: 'hash_mismatch', message: 'x' }, [{ code: 'made_up', message: 'x' }, { code: 'hash_mismatch', message: 'x'.repeat(501) }]],
   ['CreateSessionRequest', CreateSessionRequestSchema, {}, [{ a: 1 }, [], 'x', null]],
+  ['CreateSessionRequest with a limit', CreateSessionRequestSchema, { maxReceivers: 8 }, [
+    { maxReceivers: 0 }, { maxReceivers: 9 }, { maxReceivers: 1.5 }, { maxReceivers: '2' }, { maxReceivers: null }, { maxReceivers: -1 },
+  ]],
+  ['SignalPlaintext abort', SignalPlaintextSchema, { type: 'abort', seq: 0, data: { code: 'full' } }, [
+    { type: 'abort', seq: 0, data: { code: 'made_up' } }, { type: 'abort', seq: 0, data: { code: 'rate_limited' } }, { type: 'abort', seq: 0, data: {} },
+  ]],
 ];
 
 describe('zod schemas', () => {

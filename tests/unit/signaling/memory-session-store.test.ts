@@ -34,6 +34,31 @@ describe('in-memory session store', () => {
     expect(await s.leave(id, 'nobody')).toBeNull();
   });
 
+  it('admits as many receivers at once as the session allows, each session its own limit', async () => {
+    const { s } = store();
+    const three = await s.create({ maxReceivers: 3 });
+    const one = await s.create();
+    if (!three.ok || !one.ok) throw new Error();
+    expect(three.session.maxReceivers).toBe(3);
+    expect(one.session.maxReceivers).toBe(1);
+    const id = three.session.id;
+    for (const peer of ['r1', 'r2', 'r3']) expect(await s.join(id, 'receiver', peer)).toMatchObject({ ok: true });
+    expect(await s.join(id, 'receiver', 'r4')).toEqual({ ok: false, code: 'full' });
+    expect(await s.get(id)).toMatchObject({ maxReceivers: 3, peers: [{ peerId: 'r1' }, { peerId: 'r2' }, { peerId: 'r3' }] });
+    // One leaving frees its place for another.
+    await s.leave(id, 'r2');
+    expect(await s.join(id, 'receiver', 'r4')).toEqual({
+      ok: true,
+      peers: [
+        { peerId: 'r1', role: 'receiver' },
+        { peerId: 'r3', role: 'receiver' },
+      ],
+    });
+    // The other session still admits one.
+    expect(await s.join(one.session.id, 'receiver', 'x1')).toMatchObject({ ok: true });
+    expect(await s.join(one.session.id, 'receiver', 'x2')).toEqual({ ok: false, code: 'full' });
+  });
+
   it('reports expiry, then sweeps expired sessions away', async () => {
     const { s, advance } = store();
     const c = await s.create();
