@@ -22,6 +22,7 @@ const STATUS_TEXT: Record<SenderStatus, string> = {
   connecting: 'Recipient found. Connecting directly…',
   sending: 'Sending, encrypted…',
   done: 'Done. The recipient received and verified every file.',
+  ended: 'You ended this session: the link no longer works.',
   error: 'The transfer stopped.',
 };
 
@@ -32,9 +33,10 @@ function statusText(status: SenderStatus, maxReceivers: number): string {
 
 /** The homepage's sender flow: pick files and folders, share the link, watch them go. */
 export function SendPanel() {
-  const { snapshot, chosen, add, remove, share, retry, stopReceiver, reset } = useSender();
+  const { snapshot, chosen, add, remove, share, retry, stopReceiver, endSession, reset } = useSender();
   const [limit, setLimit] = useState(1);
   const { status } = snapshot;
+  const finished = status === 'done' || status === 'ended' || status === 'error';
 
   if (status === 'idle') {
     return (
@@ -60,7 +62,7 @@ export function SendPanel() {
         ))}
       </ul>
       <StatusLine status={status} text={statusText(status, snapshot.maxReceivers)} />
-      {snapshot.link && status !== 'done' && status !== 'error' && <ShareLink link={snapshot.link} expiresAt={snapshot.expiresAt} />}
+      {snapshot.link && !finished && <ShareLink link={snapshot.link} expiresAt={snapshot.expiresAt} />}
       {(status === 'sending' || status === 'done') && (
         <ProgressBar progress={snapshot.progress} speed={snapshot.speed} label="Sending progress" />
       )}
@@ -76,9 +78,19 @@ export function SendPanel() {
         </p>
       )}
       {snapshot.error && <ErrorNotice code={snapshot.error.code} message={snapshot.error.message} />}
-      {(status === 'done' || status === 'error') && (
+      {snapshot.link && !finished && (
+        <button
+          type="button"
+          data-testid="end-session"
+          onClick={endSession}
+          className="self-start rounded-lg border border-red-300 px-4 py-2 text-sm font-medium text-red-800 hover:bg-red-50 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-vault-500 dark:border-red-800 dark:text-red-200 dark:hover:bg-red-950"
+        >
+          End session (the link stops working)
+        </button>
+      )}
+      {finished && (
         <div className="flex flex-wrap gap-2">
-          {status === 'error' && (
+          {status !== 'done' && (
             <button
               type="button"
               data-testid="retry"

@@ -76,10 +76,11 @@ export function useSender() {
   // A new session (new link and key) for the same files.
   const retry = useCallback(() => setShared((current) => (current ? { ...current } : null)), []);
   const stopReceiver = useCallback((peerId: string) => controller?.stopReceiver(peerId), [controller]);
+  const endSession = useCallback(() => controller?.endSession(), [controller]);
   const reset = useCallback(() => {
     setShared(null);
     setController(null);
     setChosen(NOTHING_CHOSEN);
   }, []);
-  return { snapshot: shared ? snapshot : IDLE, chosen, add, remove, share, retry, stopReceiver, reset };
+  return { snapshot: shared ? snapshot : IDLE, chosen, add, remove, share, retry, stopReceiver, endSession, reset };
 }

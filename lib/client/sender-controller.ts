@@ -56,7 +56,7 @@ interface Connection {
 }
 
 /** Session-wide phase; while `running`, the status comes from the receivers (receiver-roster). */
-type Phase = 'idle' | 'creating' | 'running' | 'error';
+type Phase = 'idle' | 'creating' | 'running' | 'ended' | 'error';
 
 /**
  * The sender page's whole flow, outside React: create a session, make K and the link,
@@ -151,6 +151,15 @@ export class SenderController {
     void this.signaling?.send(peerId, { type: 'abort', data: { code: 'cancelled' } });
     this.release(connection, connection.port ? ERROR_LINGER_MS : 0);
     this.settle();
+  }
+
+  /** The sender ends the session: the link stops working, and receivers still going are stopped. */
+  endSession(): void {
+    if (this.disposed || this.phase !== 'running') return;
+    for (const view of this.roster.receivers) if (roster.isActive(view)) this.stopReceiver(view.peerId);
+    if (!this.ended) void this.signaling?.end();
+    this.ended = true;
+    this.setPhase('ended');
   }
 
   dispose(): void {
@@ -324,7 +333,8 @@ export class SenderController {
 
   /** The whole session stopped (it could not be created, or signaling ended with nothing running). */
   private failSession(error: unknown): void {
-    if (this.disposed || this.phase === 'error') return;
+    // After the sender ended it, the server closing signaling is the expected echo.
+    if (this.disposed || this.phase === 'error' || this.phase === 'ended') return;
     this.phase = 'error';
     for (const connection of [...this.connections.values()]) this.release(connection, 0);
     this.publish({ error: shownError(error) });

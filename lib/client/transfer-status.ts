@@ -4,7 +4,7 @@ import type { RateEstimate } from '../transfer/rate-meter';
 
 // What both pages show: the named states of the original design's state machine.
 
-export type SenderStatus = 'idle' | 'creating' | 'waiting' | 'connecting' | 'sending' | 'done' | 'error';
+export type SenderStatus = 'idle' | 'creating' | 'waiting' | 'connecting' | 'sending' | 'done' | 'ended' | 'error';
 /** One receiver on the sender's page: `failed` and `stopped` free its slot for someone else. */
 export type ReceiverRowStatus = 'connecting' | 'sending' | 'done' | 'failed' | 'stopped';
 export type ReceiverStatus = 'joining' | 'waiting' | 'connecting' | 'needs-location' | 'receiving' | 'done' | 'error';

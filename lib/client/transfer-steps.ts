@@ -29,6 +29,7 @@ export function senderStep(status: SenderStatus): Step | null {
       return 'transferring';
     case 'done':
       return 'done';
+    case 'ended':
     case 'error':
       return 'error';
   }
