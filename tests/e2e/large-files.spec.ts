@@ -135,7 +135,7 @@ test.describe('big files stream to disk with progress, speed and ETA', () => {
     await sender.getByTestId('share-button').click();
     await receiver.goto(await sender.getByTestId('share-link').inputValue());
 
-    await expect(receiver.getByTestId('status')).toHaveAttribute('data-status', 'needs-location');
+    await expect(receiver.getByTestId('status')).toHaveAttribute('data-status', 'needs-location', { timeout: 30_000 });
     await expect(receiver.getByTestId('progress')).toHaveCount(0);
     await receiver.getByTestId('choose-location').click();
     await expect(receiver.getByTestId('download')).toBeVisible({ timeout: 60_000 });
