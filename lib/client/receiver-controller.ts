@@ -178,7 +178,10 @@ export class ReceiverController {
     // The sender's page holds the only copy of the files and of its token: once it has
     // left, this link cannot complete, so say so instead of waiting forever.
     this.senderLeft = true;
-    this.fail(new VaultError('peer_left', SENDER_LEFT), SENDER_LEFT);
+    // An open channel does not need signaling: a blip of the sender's socket must not
+    // stop a transfer that is running. If the channel closes too, that names the cause.
+    if (!this.port) this.fail(new VaultError('peer_left', SENDER_LEFT), SENDER_LEFT);
+    else if (this.closedWithoutWord) this.fail(new VaultError('peer_left', SENDER_LEFT), SENDER_LEFT);
   }
 
   private async onSignal(from: string, message: SignalPlaintext, linkKey: Uint8Array): Promise<void> {
