@@ -53,11 +53,24 @@ export function FilePicker({ onFiles }: { onFiles: (files: SelectedFile[]) => vo
           Choose a folder
         </button>
       </div>
-      <input ref={filesInput} type="file" multiple data-testid="file-input" aria-label="Choose files to send" className="sr-only" onChange={picked} />
+      {/* Reached through the buttons above: as tab stops of their own they would take an invisible focus. */}
+      <input
+        ref={filesInput}
+        type="file"
+        multiple
+        tabIndex={-1}
+        aria-hidden="true"
+        data-testid="file-input"
+        aria-label="Choose files to send"
+        className="sr-only"
+        onChange={picked}
+      />
       <input
         ref={folderInput}
         type="file"
         {...FOLDER_INPUT}
+        tabIndex={-1}
+        aria-hidden="true"
         data-testid="folder-input"
         aria-label="Choose a folder to send"
         className="sr-only"

@@ -35,6 +35,12 @@ const ERROR_LINGER_MS = 500;
 const STALE_INCOMING_MS = 60 * 60 * 1000;
 /** A channel that closes without a word waits this long for the server's peer-left, to say who left. */
 const SENDER_LEFT_GRACE_MS = 1500;
+/**
+ * After peer-left, a channel that stays silent this long means the sender's page is
+ * gone (a closed tab's channel can take many seconds to report closing); one that keeps
+ * delivering means only the sender's signaling socket blipped.
+ */
+const SENDER_SILENCE_MS = 2000;
 const SENDER_LEFT =
   'The sender left before the transfer finished (they closed the page or lost their connection). Nothing incomplete was kept: ask them to send the files again.';
 /** Marked when the DataChannel opens and when every file verified; the benchmark reads them. */
@@ -67,6 +73,8 @@ export class ReceiverController {
   /** The server said the sender's socket left this session. */
   private senderLeft = false;
   private closedWithoutWord: ReturnType<typeof setTimeout> | null = null;
+  private senderSilence: ReturnType<typeof setInterval> | null = null;
+  private lastFrameAt = 0;
   /** Signals are handled one at a time: making the ephemeral key for an offer is async. */
   private signals: Promise<void> = Promise.resolve();
 
@@ -158,7 +166,7 @@ export class ReceiverController {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.closedWithoutWord) clearTimeout(this.closedWithoutWord);
+    this.stopWatching();
     this.worker?.terminate();
     this.teardownPeer();
     this.signaling?.close();
@@ -180,8 +188,10 @@ export class ReceiverController {
     this.senderLeft = true;
     // An open channel does not need signaling: a blip of the sender's socket must not
     // stop a transfer that is running. If the channel closes too, that names the cause.
-    if (!this.port) this.fail(new VaultError('peer_left', SENDER_LEFT), SENDER_LEFT);
-    else if (this.closedWithoutWord) this.fail(new VaultError('peer_left', SENDER_LEFT), SENDER_LEFT);
+    if (!this.port || this.closedWithoutWord) return this.fail(new VaultError('peer_left', SENDER_LEFT), SENDER_LEFT);
+    this.senderSilence ??= setInterval(() => {
+      if (performance.now() - this.lastFrameAt >= SENDER_SILENCE_MS) this.fail(new VaultError('peer_left', SENDER_LEFT), SENDER_LEFT);
+    }, SENDER_SILENCE_MS / 4);
   }
 
   private async onSignal(from: string, message: SignalPlaintext, linkKey: Uint8Array): Promise<void> {
@@ -217,6 +227,7 @@ export class ReceiverController {
       progress: (progress) => this.onProgress(progress),
       verified: (fileId, sha256, file) => this.onVerified(fileId, sha256, file),
       done: () => {
+        this.stopWatching();
         performance.mark(DONE_MARK);
         this.update({ status: 'done', speed: null });
       },
@@ -228,7 +239,10 @@ export class ReceiverController {
       () => worker.start({ linkKey, sessionId: this.sessionId, ephemeral, peerPublic: handshake.remoteDh, transcript }),
       (error: unknown) => this.fail(error),
     );
-    port.onFrame((frame) => worker.frame(frame));
+    port.onFrame((frame) => {
+      this.lastFrameAt = performance.now();
+      worker.frame(frame);
+    });
     port.onClose((error) => {
       worker.abort(error);
       if (this.senderLeft) return this.fail(new VaultError('peer_left', SENDER_LEFT), SENDER_LEFT);
@@ -284,9 +298,15 @@ export class ReceiverController {
     this.link = null;
   }
 
-  private fail(error: unknown, detail?: string): void {
+  private stopWatching(): void {
     if (this.closedWithoutWord) clearTimeout(this.closedWithoutWord);
+    if (this.senderSilence) clearInterval(this.senderSilence);
     this.closedWithoutWord = null;
+    this.senderSilence = null;
+  }
+
+  private fail(error: unknown, detail?: string): void {
+    this.stopWatching();
     const { status } = this.store.latest();
     if (this.disposed || status === 'error') return;
     // Every file verified: the channel closing or the sender ending the session is expected.

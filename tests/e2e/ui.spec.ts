@@ -48,6 +48,31 @@ test('the QR code decodes to the share link', async ({ browser, baseURL }) => {
   await expect(sender.getByTestId('expiry')).toHaveText(/^Expires in \d+ minutes/);
 });
 
+test('the homepage works from the keyboard, and focus is always visible', async ({ browser, baseURL }) => {
+  const page = await person(browser, baseURL!, WIDTHS.desktop, 'light');
+  await page.goto('/');
+  const stops: { name: string; outline: string }[] = [];
+  for (let i = 0; i < 6; i++) {
+    await page.keyboard.press('Tab');
+    stops.push(
+      await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        if (el === document.body) return { name: 'BODY', outline: '' };
+        const style = getComputedStyle(el);
+        const name = el.getAttribute('aria-label') ?? (el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null) ?? el.textContent?.trim() ?? el.tagName;
+        return { name, outline: `${style.outlineStyle} ${style.outlineWidth}` };
+      }),
+    );
+  }
+  // Every stop is something a person can see and use, and shows where focus is.
+  expect(stops.map((s) => s.name)).toEqual(expect.arrayContaining(['Choose files', 'Choose a folder']));
+  for (const stop of stops.filter((s) => s.name !== 'BODY')) expect(stop.outline, stop.name).not.toMatch(/^none/);
+  // Enter on "Choose files" opens the file chooser.
+  await page.getByRole('button', { name: 'Choose files' }).focus();
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+  expect(chooser.isMultiple()).toBe(true);
+});
+
 for (const [size, viewport] of Object.entries(WIDTHS)) {
   for (const scheme of ['light', 'dark'] as const) {
     test(`every main view at ${size} width (${viewport.width} px), ${scheme}: accessible, screenshots kept`, async ({ browser, baseURL }, testInfo) => {
