@@ -1,6 +1,6 @@
 'use client';
 
-import { useRef, useState, type ChangeEvent, type DragEvent } from 'react';
+import { useRef, useState, useSyncExternalStore, type ChangeEvent, type DragEvent } from 'react';
 import { filesFromDrop, filesFromInput } from '@/lib/client/picked-files';
 import type { SelectedFile } from '@/lib/transfer/selection';
 
@@ -15,6 +15,9 @@ export function FilePicker({ onFiles }: { onFiles: (files: SelectedFile[]) => vo
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
   const [over, setOver] = useState(false);
+  // The inputs exist only once React is listening to them: a file picked into the
+  // server-rendered HTML before hydration would be lost without a trace.
+  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
 
   const drop = (event: DragEvent) => {
     event.preventDefault();
@@ -54,28 +57,34 @@ export function FilePicker({ onFiles }: { onFiles: (files: SelectedFile[]) => vo
         </button>
       </div>
       {/* Reached through the buttons above: as tab stops of their own they would take an invisible focus. */}
-      <input
-        ref={filesInput}
-        type="file"
-        multiple
-        tabIndex={-1}
-        aria-hidden="true"
-        data-testid="file-input"
-        aria-label="Choose files to send"
-        className="sr-only"
-        onChange={picked}
-      />
-      <input
-        ref={folderInput}
-        type="file"
-        {...FOLDER_INPUT}
-        tabIndex={-1}
-        aria-hidden="true"
-        data-testid="folder-input"
-        aria-label="Choose a folder to send"
-        className="sr-only"
-        onChange={picked}
-      />
+      {hydrated && (
+        <>
+          <input
+            ref={filesInput}
+            type="file"
+            multiple
+            tabIndex={-1}
+            aria-hidden="true"
+            data-testid="file-input"
+            aria-label="Choose files to send"
+            className="sr-only"
+            onChange={picked}
+          />
+          <input
+            ref={folderInput}
+            type="file"
+            {...FOLDER_INPUT}
+            tabIndex={-1}
+            aria-hidden="true"
+            data-testid="folder-input"
+            aria-label="Choose a folder to send"
+            className="sr-only"
+            onChange={picked}
+          />
+        </>
+      )}
     </div>
   );
 }
+
+const noSubscription = () => () => {};

@@ -48,9 +48,23 @@ test('the QR code decodes to the share link', async ({ browser, baseURL }) => {
   await expect(sender.getByTestId('expiry')).toHaveText(/^Expires in \d+ minutes/);
 });
 
+test('the sender can end the session: the page says so and the link stops working', async ({ browser, baseURL }) => {
+  const sender = await person(browser, baseURL!, WIDTHS.desktop, 'light');
+  const link = await shareFile(sender, randomFile(1024));
+  await sender.getByTestId('end-session').click();
+  await expect(sender.getByTestId('status')).toHaveAttribute('data-status', 'ended');
+  await expect(sender.getByTestId('share-link')).toHaveCount(0);
+  await expect(sender.getByTestId('retry')).toBeVisible();
+  const receiver = await person(browser, baseURL!, WIDTHS.desktop, 'light');
+  await receiver.goto(link);
+  await expect(receiver.getByTestId('error')).toHaveAttribute('data-code', 'not_found');
+});
+
 test('the homepage works from the keyboard, and focus is always visible', async ({ browser, baseURL }) => {
   const page = await person(browser, baseURL!, WIDTHS.desktop, 'light');
   await page.goto('/');
+  // The file inputs appear once the page is hydrated: before that a key press does nothing.
+  await expect(page.getByTestId('file-input')).toBeAttached();
   const stops: { name: string; outline: string }[] = [];
   for (let i = 0; i < 6; i++) {
     await page.keyboard.press('Tab');
