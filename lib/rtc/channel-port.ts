@@ -35,7 +35,10 @@ export function channelPort(channel: RTCDataChannel): ChannelPort {
       return channel.bufferedAmount;
     },
     drained() {
-      if (closed || channel.bufferedAmount <= channel.bufferedAmountLowThreshold) return Promise.resolve();
+      // A closed channel keeps its bufferedAmount, so it would never count as drained:
+      // reject, or a sender waiting to send would spin on it and hang the page.
+      if (closed) return Promise.reject(new VaultError('channel_closed', 'the connection is closed'));
+      if (channel.bufferedAmount <= channel.bufferedAmountLowThreshold) return Promise.resolve();
       return new Promise((resolve) => waiters.add(resolve));
     },
     onFrame(listener) {
@@ -46,6 +49,7 @@ export function channelPort(channel: RTCDataChannel): ChannelPort {
     },
     close() {
       closed = true;
+      release();
       channel.close();
     },
   };

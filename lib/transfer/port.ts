@@ -5,7 +5,7 @@ export interface FramePort {
   send(frame: Uint8Array): void;
   /** Bytes queued in the channel and not yet handed to the network. */
   readonly bufferedAmount: number;
-  /** Resolves once bufferedAmount has fallen to the low-water mark. */
+  /** Resolves once bufferedAmount has fallen to the low-water mark; rejects once the port is closed. */
   drained(): Promise<void>;
 }
 
