@@ -187,7 +187,8 @@ export class ReceiverController {
     // left, this link cannot complete, so say so instead of waiting forever.
     this.senderLeft = true;
     // An open channel does not need signaling: a blip of the sender's socket must not
-    // stop a transfer that is running. If the channel closes too, that names the cause.
+    // stop a transfer that is running. If the channel then falls silent or closes, the
+    // sender is gone.
     if (!this.port || this.closedWithoutWord) return this.fail(new VaultError('peer_left', SENDER_LEFT), SENDER_LEFT);
     this.senderSilence ??= setInterval(() => {
       if (performance.now() - this.lastFrameAt >= SENDER_SILENCE_MS) this.fail(new VaultError('peer_left', SENDER_LEFT), SENDER_LEFT);
