@@ -1,6 +1,7 @@
 import type { TransferProgress } from '@/lib/transfer/progress';
 import type { RateEstimate } from '@/lib/transfer/rate-meter';
 import { formatBytes, formatDuration, formatRate } from './format';
+import { Meter, percentOf } from './meter';
 
 /** Progress with bytes done/total, and smoothed speed and time left while it moves. */
 export function ProgressBar({
@@ -15,20 +16,10 @@ export function ProgressBar({
   /** Prefixes the progress, speed and ETA test ids: keeps several bars on one page apart. */
   testIdPrefix?: string;
 }) {
-  const percent = progress.bytesTotal > 0 ? Math.floor((progress.bytesDone / progress.bytesTotal) * 100) : progress.filesDone > 0 ? 100 : 0;
+  const percent = percentOf(progress.bytesDone, progress.bytesTotal, progress.filesDone > 0 ? 100 : 0);
   return (
     <div className="flex flex-col gap-1">
-      <div
-        data-testid={`${testIdPrefix}progress`}
-        role="progressbar"
-        aria-label={label}
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuenow={percent}
-        className="h-3 w-full overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800"
-      >
-        <div className="h-full bg-vault-500" style={{ width: `${percent}%` }} />
-      </div>
+      <Meter percent={percent} label={label} testId={`${testIdPrefix}progress`} />
       <p className="flex flex-wrap justify-between gap-x-4 text-sm tabular-nums text-slate-600 dark:text-slate-400">
         <span>
           {percent}% · {formatBytes(progress.bytesDone)} of {formatBytes(progress.bytesTotal)}

@@ -1,6 +1,7 @@
 import type { ReceivedFileView } from '@/lib/client/transfer-status';
 import type { FileProgress } from '@/lib/transfer/progress';
 import { formatBytes } from './format';
+import { Meter, percentOf } from './meter';
 
 /**
  * One file of the transfer: its path and size, then its own progress while it comes
@@ -17,7 +18,7 @@ export function ReceivedFile({
   progress: FileProgress | null;
   received: ReceivedFileView | undefined;
 }) {
-  const percent = progress && progress.bytesTotal > 0 ? Math.floor((progress.bytesDone / progress.bytesTotal) * 100) : 0;
+  const percent = progress ? percentOf(progress.bytesDone, progress.bytesTotal) : 0;
   return (
     <li
       data-testid="received-file"
@@ -34,17 +35,7 @@ export function ReceivedFile({
         <p className="shrink-0 text-sm text-slate-600 dark:text-slate-400">{formatBytes(size)}</p>
       </div>
       {!received && progress && (
-        <div
-          data-testid="file-progress"
-          role="progressbar"
-          aria-label={`${path} progress`}
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-valuenow={percent}
-          className="h-1.5 w-full overflow-hidden rounded-full bg-slate-200 dark:bg-slate-800"
-        >
-          <div className="h-full bg-vault-500" style={{ width: `${percent}%` }} />
-        </div>
+        <Meter percent={percent} label={`${path} progress`} testId="file-progress" thin />
       )}
       {received && (
         <div className="flex flex-wrap items-end justify-between gap-3">
