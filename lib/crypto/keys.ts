@@ -79,7 +79,17 @@ export async function deriveConnectionKeys(linkKey: Uint8Array, sessionId: strin
   return { sessionId, signal: session.signal, control, base };
 }
 
-/** k_file for one file and key epoch; a new epoch (resume) never reuses a nonce. */
+/** HKDF salt and info of k_file: the file id, and the key epoch (0, then +1 per resumed connection). */
+export function fileKeyParams(fileId: Uint8Array, epoch: number): { salt: Uint8Array; info: string } {
+  return { salt: fileId, info: `p2pvault/v1 chunk|${epoch}` };
+}
+
+/**
+ * k_file for one file and key epoch. STREAM nonces restart at each file's chunk index,
+ * so a resumed connection, which sends chunks again from an index the old one may
+ * already have used, must seal them under a key no earlier connection had.
+ */
 export async function deriveFileKey(keys: SessionKeys, fileId: Uint8Array, epoch: number): Promise<CryptoKey> {
-  return deriveAesKey(keys.base, fileId, `p2pvault/v1 chunk|${epoch}`);
+  const { salt, info } = fileKeyParams(fileId, epoch);
+  return deriveAesKey(keys.base, salt, info);
 }

@@ -91,15 +91,18 @@ export class StreamSealer {
  */
 export class StreamOpener {
   private nextIndex: number;
-  private finished = false;
+  private finished: boolean;
   private failed = false;
 
+  /** A resumed file starts at its first missing chunk, or finished when the last one arrived. */
   constructor(
     private readonly key: CryptoKey,
     private readonly fileId: Uint8Array,
     startIndex = 0,
+    lastSeen = false,
   ) {
     this.nextIndex = startIndex;
+    this.finished = lastSeen;
   }
 
   get index(): number {

@@ -47,6 +47,7 @@ export const TRANSFER_ERROR_CODES = [
   'not_authentic', // key confirmation failed: the peer does not hold K or the connection was swapped
   'session_closed', // the signaling session ended
   'cancelled', // a person stopped the transfer
+  'connection_lost', // the connection dropped and every attempt to resume it failed
 ] as const;
 export type TransferErrorCode = (typeof TRANSFER_ERROR_CODES)[number];
 
@@ -108,4 +109,5 @@ export const USER_MESSAGES: Record<VaultErrorCode, string> = {
   not_authentic: 'Connection not authentic: the other browser could not prove it holds this link’s key. Nothing was sent.',
   session_closed: 'The session was closed by the server.',
   cancelled: 'The transfer was cancelled.',
+  connection_lost: 'The connection was lost and could not be restored.',
 };

@@ -41,9 +41,15 @@ export const ManifestFileSchema = z
   .refine((f) => baseName(f.path) === f.name, 'file name must be the last segment of its path');
 export type ManifestFile = z.infer<typeof ManifestFileSchema>;
 
+/** Connections one transfer may use: the first plus this many resumptions, at most. */
+export const MAX_EPOCH = 1_000;
+
 export const ManifestSchema = z
   .object({
     transferId: FileIdSchema,
+    // Which connection of this transfer the manifest opens: 0 first, +1 per resumption.
+    // Chunk keys are derived per epoch, so a resumed file never reuses a (key, nonce).
+    epoch: z.number().int().min(0).max(MAX_EPOCH).optional(),
     chunkSize: z.number().int().min(MIN_CHUNK_SIZE).max(MAX_CHUNK_SIZE),
     files: z.array(ManifestFileSchema).min(1).max(MAX_FILES_PER_TRANSFER),
   })

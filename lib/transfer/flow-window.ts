@@ -42,6 +42,21 @@ export class FlowWindow {
     for (const wake of ready) wake();
   }
 
+  /**
+   * A resumed connection: the receiver said how far each file got, so those bytes
+   * count as acknowledged and nothing is in flight any more.
+   */
+  restart(ackedByFile: Iterable<[string, number]>): void {
+    this.ackedByFile.clear();
+    this.ackedBytes = 0;
+    for (const [fileId, bytes] of ackedByFile) {
+      this.ackedByFile.set(fileId, bytes);
+      this.ackedBytes += bytes;
+    }
+    this.sentBytes = this.ackedBytes;
+    this.interrupt();
+  }
+
   /** Resolves when `bytes` fit, or when `cancelled` says to stop waiting. */
   async waitFor(bytes: number, cancelled: () => boolean): Promise<void> {
     while (!this.canSend(bytes) && !cancelled()) await new Promise<void>((resolve) => this.waiters.push(resolve));

@@ -1,16 +1,16 @@
 import { fromBase64Url, toBase64Url } from '../crypto/base64url';
 import { createIncrementalSha256, type IncrementalHash } from '../crypto/hash';
 import { confirmationMac, verifyConfirmation } from '../crypto/key-confirmation';
-import { deriveFileKey, type SessionKeys } from '../crypto/keys';
+import { deriveFileKey } from '../crypto/keys';
 import { StreamOpener } from '../crypto/stream';
 import { VaultError } from '../protocol/errors';
 import { decodeFrame, GCM_TAG_BYTES, type ChunkFrame, type ControlFrame } from '../protocol/frames';
 import { FileEndSchema, HelloSchema, ManifestSchema, type Manifest, type ManifestFile } from '../protocol/messages';
 import type { FileSink, SinkFactory } from '../storage/file-sink';
 import { ControlChannel, toVaultError } from './frame-io';
-import type { FramePort } from './port';
 import type { TransferProgress } from './progress';
 import { currentFile, initialReceiverState, receiverTransition, type ReceiverState } from './receiver-machine';
+import type { TransferConnection } from './send-session';
 
 export interface ReceivedFile {
   file: ManifestFile;
@@ -18,16 +18,14 @@ export interface ReceivedFile {
   blob: Blob;
 }
 
-export interface ReceiveSessionOptions {
-  keys: SessionKeys;
-  port: FramePort;
-  /** What this connection is (session id and both DTLS fingerprints), for key confirmation. */
-  transcript: Uint8Array;
+export interface ReceiveSessionOptions extends TransferConnection {
   createSink: SinkFactory;
   /** Called when the manifest arrives, before any chunk is accepted; throw to refuse it. */
   onManifest?: (manifest: Manifest) => void | Promise<void>;
   onProgress?: (progress: TransferProgress) => void;
   onFileVerified?: (received: ReceivedFile) => void;
+  /** A resumed connection continues the transfer: how many bytes were kept. */
+  onResumed?: (resumed: { epoch: number; bytesKept: number }) => void;
 }
 
 /** Chunks between progress acks; far below the sender's flow window (16 MiB). */
@@ -35,17 +33,33 @@ const ACK_EVERY_CHUNKS = 4;
 
 interface IncomingFile {
   file: ManifestFile;
+  id: Uint8Array;
   opener: StreamOpener;
   hash: IncrementalHash;
   sink: Promise<FileSink>;
+  /** Chunks hashed and written: what a resumed connection continues from. */
   chunks: number;
   bytes: number;
 }
+
+interface Link extends TransferConnection {
+  control: ControlChannel;
+  confirmed: boolean;
+}
+
+/** The manifest as the sender describes the transfer, whatever the connection's epoch. */
+const sameTransfer = (a: Manifest, b: Manifest) =>
+  JSON.stringify({ ...a, epoch: undefined }) === JSON.stringify({ ...b, epoch: undefined });
 
 /**
  * Drives one transfer from the receiver's side: decrypts chunks in order as they
  * arrive, hashes and writes them to a sink, and offers a file only after its last
  * chunk and its SHA-256 verified. Any failure discards the partial file.
+ *
+ * A dropped connection is not a failure: `detach` lets the chunks already accepted be
+ * written, `attach` takes the next connection, and when the sender offers the same
+ * manifest under a later epoch the receiver asks for each file from the first chunk it
+ * does not hold. Bytes on disk and the running hash are kept.
  */
 export class ReceiveSession {
   private state: ReceiverState = initialReceiverState;
@@ -54,8 +68,9 @@ export class ReceiveSession {
   private writes: Promise<void> = Promise.resolve();
   private current: IncomingFile | null = null;
   private failure: VaultError | null = null;
-  private confirmed = false;
-  private readonly control: ControlChannel;
+  private link: Link | null;
+  private manifest: Manifest | null = null;
+  private epoch = -1;
   private progress: TransferProgress = { bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: 0 };
   private readonly received: ReceivedFile[] = [];
   private settle!: { resolve: (files: ReceivedFile[]) => void; reject: (error: VaultError) => void };
@@ -63,7 +78,7 @@ export class ReceiveSession {
   readonly done: Promise<ReceivedFile[]>;
 
   constructor(private readonly options: ReceiveSessionOptions) {
-    this.control = new ControlChannel(options.keys, options.port, 'receiver-to-sender', 'sender-to-receiver');
+    this.link = this.makeLink(options);
     this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
     this.done.catch(() => {}); // callers may observe failure through their own path
   }
@@ -72,8 +87,12 @@ export class ReceiveSession {
     return this.state.phase === 'done' || this.failure !== null;
   }
 
+  /** Feed every frame that arrives on the current connection. */
   receive(data: Uint8Array): void {
-    this.incoming = this.incoming.then(() => this.handle(data)).catch((error) => this.fail(error));
+    const link = this.link;
+    this.incoming = this.incoming
+      .then(() => (link && link === this.link ? this.handle(data, link) : undefined))
+      .catch((error) => this.fail(error));
   }
 
   fail(error: unknown, tellPeer = true): void {
@@ -82,57 +101,102 @@ export class ReceiveSession {
     const sink = this.current?.sink;
     this.current = null;
     void sink?.then((s) => s.abort()).catch(() => {});
-    if (tellPeer) void this.control.sendError(this.failure);
+    if (tellPeer) void this.link?.control.sendError(this.failure);
     this.settle.reject(this.failure);
   }
 
-  private async handle(data: Uint8Array): Promise<void> {
+  /** The connection dropped: frames still queued from it are ignored, accepted chunks are written. */
+  detach(): void {
+    this.link = null;
+  }
+
+  /** The next connection: the sender's hello, then its manifest under a later epoch. */
+  attach(connection: TransferConnection): void {
+    this.link = this.makeLink(connection);
+  }
+
+  private makeLink(connection: TransferConnection): Link {
+    const control = new ControlChannel(connection.keys, connection.port, 'receiver-to-sender', 'sender-to-receiver');
+    return { ...connection, control, confirmed: false };
+  }
+
+  private async handle(data: Uint8Array, link: Link): Promise<void> {
     if (this.finished) return;
     const frame = decodeFrame(data);
-    if (!this.confirmed && frame.type !== 'hello' && frame.type !== 'error' && frame.type !== 'cancel') {
+    if (!link.confirmed && frame.type !== 'hello' && frame.type !== 'error' && frame.type !== 'cancel') {
       throw new VaultError('protocol_violation', `${frame.type} before key confirmation`);
     }
     switch (frame.type) {
       case 'hello':
-        return this.onHello(frame);
+        return this.onHello(frame, link);
       case 'manifest':
-        return this.onManifest(frame);
+        return this.onManifest(frame, link);
       case 'chunk':
-        return this.onChunk(frame);
+        return this.onChunk(frame, link);
       case 'file-end':
-        return this.onFileEnd(frame);
+        return this.onFileEnd(frame, link);
       case 'error':
       case 'cancel':
-        return this.fail(await this.control.peerError(frame), false);
+        return this.fail(await link.control.peerError(frame), false);
       default:
         throw new VaultError('protocol_violation', `receiver does not accept ${frame.type} frames`);
     }
   }
 
-  private async onHello(frame: ControlFrame): Promise<void> {
-    if (this.confirmed) throw new VaultError('protocol_violation', 'second hello');
-    const { mac } = await this.control.open(frame, HelloSchema);
-    const { keys, transcript } = this.options;
-    await verifyConfirmation(keys, 'sender', transcript, mac);
-    this.confirmed = true;
-    await this.control.send('hello', { mac: await confirmationMac(keys, 'receiver', transcript) });
+  private async onHello(frame: ControlFrame, link: Link): Promise<void> {
+    if (link.confirmed) throw new VaultError('protocol_violation', 'second hello');
+    const { mac } = await link.control.open(frame, HelloSchema);
+    await verifyConfirmation(link.keys, 'sender', link.transcript, mac);
+    link.confirmed = true;
+    await link.control.send('hello', { mac: await confirmationMac(link.keys, 'receiver', link.transcript) });
   }
 
-  private async onManifest(frame: ControlFrame): Promise<void> {
-    const manifest = await this.control.open(frame, ManifestSchema, 'manifest_invalid');
+  private async onManifest(frame: ControlFrame, link: Link): Promise<void> {
+    const manifest = await link.control.open(frame, ManifestSchema, 'manifest_invalid');
+    const epoch = manifest.epoch ?? 0;
+    if (epoch <= this.epoch) throw new VaultError('protocol_violation', `manifest of epoch ${epoch} after epoch ${this.epoch}`);
+    if (this.manifest) return this.onResumedManifest(manifest, epoch, link);
+    this.epoch = epoch;
+    this.manifest = manifest;
     this.state = receiverTransition(this.state, { type: 'manifest', manifest });
     await this.options.onManifest?.(manifest);
     const bytesTotal = manifest.files.reduce((sum, f) => sum + f.size, 0);
     this.progress = { bytesDone: 0, bytesTotal, filesDone: 0, filesTotal: manifest.files.length };
     this.options.onProgress?.({ ...this.progress });
-    await this.control.send('request', { files: manifest.files.map((f) => ({ fileId: f.fileId, fromIndex: 0 })) });
+    await link.control.send('request', { files: manifest.files.map((f) => ({ fileId: f.fileId, fromIndex: 0 })) });
   }
 
-  private async onChunk(frame: ChunkFrame): Promise<void> {
+  /**
+   * The same transfer over a new connection: once every chunk accepted before the drop
+   * is written, ask for the rest — the current file from its first missing chunk,
+   * later files whole — and open the current file's stream under the new epoch's key.
+   */
+  private async onResumedManifest(manifest: Manifest, epoch: number, link: Link): Promise<void> {
+    if (!sameTransfer(manifest, this.manifest!)) throw new VaultError('manifest_invalid', 'a resumed connection offered a different transfer');
+    this.epoch = epoch;
+    await this.writes;
+    const state = this.state;
+    if (state.phase === 'awaiting-manifest' || state.phase === 'done') {
+      throw new VaultError('protocol_violation', `resume while ${state.phase}`);
+    }
+    const current = this.current;
+    if (current) {
+      const key = await deriveFileKey(link.keys, current.id, epoch);
+      current.opener = new StreamOpener(key, current.id, current.chunks, state.phase === 'receiving' && state.lastSeen);
+    }
+    const files = state.manifest.files.slice(state.fileIndex).map((f) => ({
+      fileId: f.fileId,
+      fromIndex: current && current.file.fileId === f.fileId ? current.chunks : 0,
+    }));
+    this.options.onResumed?.({ epoch, bytesKept: this.progress.bytesDone });
+    await link.control.send('request', { files });
+  }
+
+  private async onChunk(frame: ChunkFrame, link: Link): Promise<void> {
     const fileId = toBase64Url(frame.fileId);
     const size = frame.ciphertext.length - GCM_TAG_BYTES;
     this.state = receiverTransition(this.state, { type: 'chunk', fileId, last: frame.last, size });
-    const incoming = this.current ?? (this.current = await this.openFile(currentFile(this.state)!));
+    const incoming = this.current ?? (this.current = await this.openFile(currentFile(this.state)!, link));
     // Start decrypting now; hashing and writing happen in order in the second stage.
     const opened = incoming.opener.open(frame.index, frame.last, frame.ciphertext);
     opened.catch(() => {}); // observed by the write stage
@@ -144,15 +208,17 @@ export class ReceiveSession {
       incoming.bytes += plaintext.length;
       this.progress.bytesDone += plaintext.length;
       this.options.onProgress?.({ ...this.progress });
-      if (incoming.chunks % ACK_EVERY_CHUNKS === 0 && !frame.last) {
-        await this.control.send('ack', { fileId, received: incoming.bytes, verified: false });
+      // Acks only inform the sender's flow window; one lost with its connection is
+      // replaced by the resumed request.
+      if (incoming.chunks % ACK_EVERY_CHUNKS === 0 && !frame.last && link === this.link) {
+        await link.control.send('ack', { fileId, received: incoming.bytes, verified: false }).catch(() => {});
       }
     });
     this.writes.catch((error) => this.fail(error));
   }
 
-  private async onFileEnd(frame: ControlFrame): Promise<void> {
-    const end = await this.control.open(frame, FileEndSchema);
+  private async onFileEnd(frame: ControlFrame, link: Link): Promise<void> {
+    const end = await link.control.open(frame, FileEndSchema);
     this.state = receiverTransition(this.state, { type: 'file-end', fileId: end.fileId });
     const incoming = this.current!;
     incoming.opener.finish();
@@ -167,15 +233,17 @@ export class ReceiveSession {
     this.progress.filesDone++;
     this.options.onProgress?.({ ...this.progress });
     this.options.onFileVerified?.(received);
-    await this.control.send('ack', { fileId: end.fileId, received: incoming.file.size, verified: true });
+    if (link === this.link) {
+      await link.control.send('ack', { fileId: end.fileId, received: incoming.file.size, verified: true }).catch(() => {});
+    }
     if (this.state.phase === 'done') this.settle.resolve(this.received);
   }
 
-  private async openFile(file: ManifestFile): Promise<IncomingFile> {
+  private async openFile(file: ManifestFile, link: Link): Promise<IncomingFile> {
     const id = fromBase64Url(file.fileId);
     const sink = this.options.createSink(file);
     sink.catch(() => {}); // a failure surfaces at the first write
-    const [key, hash] = await Promise.all([deriveFileKey(this.options.keys, id, 0), createIncrementalSha256()]);
-    return { file, opener: new StreamOpener(key, id), hash, sink, chunks: 0, bytes: 0 };
+    const [key, hash] = await Promise.all([deriveFileKey(link.keys, id, this.epoch), createIncrementalSha256()]);
+    return { file, id, opener: new StreamOpener(key, id), hash, sink, chunks: 0, bytes: 0 };
   }
 }
