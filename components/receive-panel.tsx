@@ -7,6 +7,7 @@ import { DownloadAll } from './download-all';
 import { ErrorNotice } from './error-notice';
 import { ProgressBar } from './progress-bar';
 import { ReceivedFile } from './received-file';
+import { ReconnectNote } from './reconnect-note';
 import { StatusLine } from './status-line';
 import { TransferSteps } from './transfer-steps';
 import { receiverStep } from '@/lib/client/transfer-steps';
@@ -17,6 +18,7 @@ const STATUS_TEXT: Record<ReceiverStatus, string> = {
   connecting: 'Connecting directly to the sender…',
   'needs-location': 'Choose where to save the file to start receiving.',
   receiving: 'Receiving and decrypting…',
+  reconnecting: 'Connection lost. Reconnecting to the sender…',
   done: 'Received and verified.',
   error: 'The transfer stopped.',
 };
@@ -31,7 +33,7 @@ const STORAGE_TEXT = {
 export function ReceivePanel({ sessionId }: { sessionId: string }) {
   const { snapshot, chooseLocation, downloadAll } = useReceiver(sessionId);
   const { status, files } = snapshot;
-  const moving = status === 'receiving' || status === 'done';
+  const moving = status === 'receiving' || status === 'reconnecting' || status === 'done';
   const perFile = moving ? fileProgress(files.map((f) => f.size), snapshot.progress) : null;
   const step = receiverStep(status, snapshot.progress.bytesDone, snapshot.progress.bytesTotal);
   const text = step === 'verifying' ? 'All data received. Verifying…' : STATUS_TEXT[status];
@@ -39,6 +41,7 @@ export function ReceivePanel({ sessionId }: { sessionId: string }) {
     <section className="flex flex-col gap-5 rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6 dark:border-slate-800 dark:bg-slate-900">
       <TransferSteps current={step} />
       <StatusLine status={status} text={text} />
+      <ReconnectNote reconnect={snapshot.reconnect} resumed={snapshot.resumed} />
       {status === 'needs-location' && (
         <button
           type="button"

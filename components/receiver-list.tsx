@@ -3,10 +3,12 @@
 import type { ReceiverRowStatus, ReceiverView } from '@/lib/client/transfer-status';
 import { ErrorNotice } from './error-notice';
 import { ProgressBar } from './progress-bar';
+import { ReconnectNote } from './reconnect-note';
 
 const ROW_TEXT: Record<ReceiverRowStatus, string> = {
   connecting: 'Connecting directly…',
   sending: 'Sending, encrypted…',
+  reconnecting: 'Connection lost, reconnecting…',
   done: 'Received and verified.',
   failed: 'Stopped with an error.',
   stopped: 'Stopped by you.',
@@ -44,7 +46,7 @@ export function ReceiverList({
 function ReceiverRow({ receiver, onStop }: { receiver: ReceiverView; onStop: (peerId: string) => void }) {
   const { number, status } = receiver;
   const label = `Receiver ${number}`;
-  const active = status === 'connecting' || status === 'sending';
+  const active = status === 'connecting' || status === 'sending' || status === 'reconnecting';
   return (
     <li
       data-testid="receiver-row"
@@ -71,7 +73,8 @@ function ReceiverRow({ receiver, onStop }: { receiver: ReceiverView; onStop: (pe
           </button>
         )}
       </div>
-      {(status === 'sending' || status === 'done' || (status === 'stopped' && receiver.progress.bytesDone > 0)) && (
+      <ReconnectNote reconnect={receiver.reconnect} resumed={receiver.resumed} />
+      {(status === 'sending' || status === 'reconnecting' || status === 'done' || (status === 'stopped' && receiver.progress.bytesDone > 0)) && (
         <ProgressBar progress={receiver.progress} speed={receiver.speed} label={`${label} progress`} testIdPrefix="receiver-" />
       )}
       {receiver.error && <ErrorNotice code={receiver.error.code} message={receiver.error.message} />}

@@ -21,6 +21,7 @@ const STATUS_TEXT: Record<SenderStatus, string> = {
   waiting: 'Waiting for a recipient to open the link…',
   connecting: 'Recipient found. Connecting directly…',
   sending: 'Sending, encrypted…',
+  reconnecting: 'A connection dropped. Reconnecting…',
   done: 'Done. The recipient received and verified every file.',
   ended: 'You ended this session: the link no longer works.',
   error: 'The transfer stopped.',
@@ -63,7 +64,7 @@ export function SendPanel() {
       </ul>
       <StatusLine status={status} text={statusText(status, snapshot.maxReceivers)} />
       {snapshot.link && !finished && <ShareLink link={snapshot.link} expiresAt={snapshot.expiresAt} />}
-      {(status === 'sending' || status === 'done') && (
+      {(status === 'sending' || status === 'reconnecting' || status === 'done') && (
         <ProgressBar progress={snapshot.progress} speed={snapshot.speed} label="Sending progress" />
       )}
       <ReceiverList receivers={snapshot.receivers} maxReceivers={snapshot.maxReceivers} onStop={stopReceiver} />

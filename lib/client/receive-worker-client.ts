@@ -11,6 +11,7 @@ export interface ReceiveWorkerEvents {
   progress(progress: TransferProgress): void;
   verified(fileId: string, sha256: string, file: Blob): void;
   done(): void;
+  resumed(epoch: number, bytesKept: number): void;
   failed(error: WorkerError): void;
 }
 
@@ -39,6 +40,8 @@ export class ReceiveWorkerClient {
           return events.verified(message.fileId, message.sha256, message.file);
         case 'done':
           return events.done();
+        case 'resumed':
+          return events.resumed(message.epoch, message.bytesKept);
         case 'failed':
           return events.failed(message.error);
       }
@@ -58,6 +61,16 @@ export class ReceiveWorkerClient {
     const data =
       frame.byteOffset === 0 && frame.byteLength === frame.buffer.byteLength ? (frame.buffer as ArrayBuffer) : frame.slice().buffer;
     this.post({ type: 'frame', data }, [data]);
+  }
+
+  /** A new connection's channel opened: its frames follow, its keys come with `start`. */
+  connection(): void {
+    this.post({ type: 'connection' });
+  }
+
+  /** The connection dropped; the next `start` resumes the transfer over a new one. */
+  detach(): void {
+    this.post({ type: 'detach' });
   }
 
   abort(error: VaultError): void {

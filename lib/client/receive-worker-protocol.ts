@@ -28,7 +28,11 @@ export type ToWorker =
   | ({ type: 'start' } & WorkerStart)
   | { type: 'frame'; data: ArrayBuffer }
   | { type: 'storage'; decision: StorageDecision }
-  | { type: 'abort'; code: TransferErrorCode; message: string };
+  | { type: 'abort'; code: TransferErrorCode; message: string }
+  /** The connection dropped: accepted chunks are written, the transfer waits for the next `start`. */
+  | { type: 'detach' }
+  /** A new connection opened: keep its frames until its `start` arrives with the keys. */
+  | { type: 'connection' };
 
 export interface WorkerError {
   code: TransferErrorCode;
@@ -43,4 +47,6 @@ export type FromWorker =
   | { type: 'progress'; progress: TransferProgress }
   | { type: 'verified'; fileId: string; sha256: string; file: Blob }
   | { type: 'done' }
+  /** A resumed connection continues the transfer; `bytesKept` were already on disk. */
+  | { type: 'resumed'; epoch: number; bytesKept: number }
   | { type: 'failed'; error: WorkerError };

@@ -60,7 +60,17 @@ async function onManifest(incoming: Manifest): Promise<void> {
   if (decision.kind === 'refuse') throw new VaultError(decision.code, decision.message);
 }
 
+/**
+ * `live`: frames go to the session. `keying`: a connection is being keyed and its
+ * frames wait in `early`. `dropped`: the connection is gone; a frame of it that
+ * arrives late is discarded, never fed to the next connection's keys.
+ */
+let intake: 'keying' | 'live' | 'dropped' = 'keying';
+/** Counts starts and detaches: keys that finish after their connection dropped are dropped too. */
+let generation = 0;
+
 async function start({ linkKey, sessionId, ephemeral, peerPublic, transcript }: WorkerStart): Promise<void> {
+  const mine = ++generation;
   let keys;
   try {
     const shared = await ephemeralSecret(ephemeral, peerPublic);
@@ -70,10 +80,19 @@ async function start({ linkKey, sessionId, ephemeral, peerPublic, transcript }: 
     const code: TransferErrorCode = isVaultError(error) ? (error.code as TransferErrorCode) : 'not_authentic';
     return post({ type: 'failed', error: { code, message: error instanceof Error ? error.message : String(error) } });
   }
+  if (mine !== generation) return;
+  if (session) {
+    // A resumed connection: same transfer, same files on disk, new keys.
+    session.attach({ keys, port, transcript });
+    intake = 'live';
+    for (const data of early.splice(0)) session.receive(new Uint8Array(data));
+    return;
+  }
   session = new ReceiveSession({
     keys,
     port,
     transcript,
+    onResumed: ({ epoch, bytesKept }) => post({ type: 'resumed', epoch, bytesKept }),
     createSink,
     onManifest,
     onProgress: (progress) => {
@@ -94,17 +113,29 @@ async function start({ linkKey, sessionId, ephemeral, peerPublic, transcript }: 
       post({ type: 'failed', error: { code, message: error instanceof Error ? error.message : String(error), detail } });
     },
   );
+  intake = 'live';
   for (const data of early.splice(0)) session.receive(new Uint8Array(data));
 }
 
 scope.onmessage = ({ data: message }) => {
   switch (message.type) {
+    case 'connection':
+      intake = 'keying';
+      break;
     case 'start':
+      // Frames of this connection may already wait in `early` (they can arrive before the page starts us).
+      intake = 'keying';
       void start(message);
       break;
     case 'frame':
-      if (session) session.receive(new Uint8Array(message.data));
-      else early.push(message.data);
+      if (intake === 'live') session?.receive(new Uint8Array(message.data));
+      else if (intake === 'keying') early.push(message.data);
+      break;
+    case 'detach':
+      generation++;
+      intake = 'dropped';
+      early.length = 0;
+      session?.detach();
       break;
     case 'storage':
       decide?.(message.decision);

@@ -1,9 +1,11 @@
+import { toBase64Url } from '../crypto/base64url';
 import { confirmationTranscript } from '../crypto/key-confirmation';
 import { createEphemeral, type Ephemeral } from '../crypto/ephemeral';
 import { decodeLinkKey, deriveSessionKeys } from '../crypto/keys';
+import { randomBytes } from '../crypto/webcrypto';
 import { isTransferErrorCode, isVaultError, USER_MESSAGES, VaultError, type VaultErrorCode } from '../protocol/errors';
 import type { Manifest } from '../protocol/messages';
-import type { Peer, SignalPlaintext } from '../protocol/signaling';
+import type { Peer, PeerJoined, PeerLeft, SignalPlaintext } from '../protocol/signaling';
 import { channelPort, type ChannelPort } from '../rtc/channel-port';
 import { PeerLink, type Handshake } from '../rtc/peer-link';
 import { SignalingClient } from '../rtc/signaling-client';
@@ -15,6 +17,7 @@ import { RateMeter } from '../transfer/rate-meter';
 import { shownError } from './errors';
 import type { StorageDecision } from './receive-worker-protocol';
 import { ReceiveWorkerClient } from './receive-worker-client';
+import { MAX_RESUME_ATTEMPTS, RESUME_ATTEMPT_MS } from './resume-policy';
 import { SnapshotStore } from './snapshot-store';
 import { detectStorage, pickSaveLocation, removeIncoming } from './storage-capabilities';
 import { INITIAL_RECEIVER_SNAPSHOT, type ReceiverSnapshot } from './transfer-status';
@@ -33,8 +36,6 @@ function abortDetail(code: VaultErrorCode, channelOpen: boolean): string {
 const ERROR_LINGER_MS = 500;
 /** Leftovers in OPFS from pages closed this long ago are removed. */
 const STALE_INCOMING_MS = 60 * 60 * 1000;
-/** A channel that closes without a word waits this long for the server's peer-left, to say who left. */
-const SENDER_LEFT_GRACE_MS = 1500;
 /**
  * After peer-left, a channel that stays silent this long means the sender's page is
  * gone (a closed tab's channel can take many seconds to report closing); one that keeps
@@ -43,6 +44,7 @@ const SENDER_LEFT_GRACE_MS = 1500;
 const SENDER_SILENCE_MS = 2000;
 const SENDER_LEFT =
   'The sender left before the transfer finished (they closed the page or lost their connection). Nothing incomplete was kept: ask them to send the files again.';
+const CONNECTION_LOST = `The connection to the sender dropped and could not be restored after ${MAX_RESUME_ATTEMPTS} attempts. Nothing incomplete was kept: ask the sender to share again.`;
 /** Marked when the DataChannel opens and when every file verified; the benchmark reads them. */
 export const CHANNEL_OPEN_MARK = 'p2pvault:channel-open';
 export const DONE_MARK = 'p2pvault:done';
@@ -72,11 +74,16 @@ export class ReceiverController {
   private peerAborted = false;
   /** The server said the sender's socket left this session. */
   private senderLeft = false;
-  private closedWithoutWord: ReturnType<typeof setTimeout> | null = null;
   private senderSilence: ReturnType<typeof setInterval> | null = null;
   private lastFrameAt = 0;
   /** Signals are handled one at a time: making the ephemeral key for an offer is async. */
   private signals: Promise<void> = Promise.resolve();
+  /** Names this transfer to the sender, sealed, if our signaling comes back under a new peer id. */
+  private readonly token = toBase64Url(randomBytes(16));
+  /** Attempts to restore the current drop (0 while connected). */
+  private attempt = 0;
+  private attemptTimer: ReturnType<typeof setTimeout> | null = null;
+  private resumes = 0;
 
   constructor(
     private readonly sessionId: string,
@@ -103,6 +110,7 @@ export class ReceiverController {
         },
         peerJoined: (peer) => this.onPeerJoined(peer),
         peerLeft: (peer) => this.onPeerLeft(peer),
+        rejoined: ({ peers }) => this.onRejoined(peers),
         // Once the channel is open the transfer no longer needs signaling (it may expire or end).
         fatal: (error) => {
           if (!this.port) this.fail(error);
@@ -175,41 +183,134 @@ export class ReceiverController {
     this.store.dispose();
   }
 
-  private onPeerJoined(peer: Peer): void {
+  private onPeerJoined(peer: PeerJoined): void {
     if (peer.role !== 'sender') return;
     this.sender = peer.peerId;
-    if (this.store.latest().status === 'waiting') this.update({ status: 'connecting' });
+    this.senderLeft = false;
+    const { status } = this.store.latest();
+    if (status === 'waiting') this.update({ status: this.worker ? 'reconnecting' : 'connecting' });
+    // The sender's signaling came back under a new id while we wait to resume: ask it.
+    if (this.attempt > 0) this.askForOffer();
   }
 
-  private onPeerLeft(peer: Peer): void {
+  /** Our own signaling reconnected under a new peer id: find the sender again. */
+  private onRejoined(peers: Peer[]): void {
+    const sender = peers.find((p) => p.role === 'sender')?.peerId ?? null;
+    if (sender) this.sender = sender;
+    if (this.attempt > 0) this.askForOffer();
+  }
+
+  private onPeerLeft(peer: PeerLeft): void {
     if (peer.peerId !== this.sender) return;
+    if (peer.reason === 'lost') {
+      // Its signaling timed out: it may come back under a new id (onPeerJoined). A
+      // transfer in progress keeps going, or keeps trying to resume, meanwhile.
+      if (this.worker) return;
+      this.teardownPeer();
+      this.sender = null;
+      return this.update({ status: 'waiting' });
+    }
     // The sender's page holds the only copy of the files and of its token: once it has
     // left, this link cannot complete, so say so instead of waiting forever.
     this.senderLeft = true;
     // An open channel does not need signaling: a blip of the sender's socket must not
     // stop a transfer that is running. If the channel then falls silent or closes, the
     // sender is gone.
-    if (!this.port || this.closedWithoutWord) return this.fail(new VaultError('peer_left', SENDER_LEFT), SENDER_LEFT);
+    if (!this.port) return this.fail(new VaultError('peer_left', SENDER_LEFT), SENDER_LEFT);
     this.senderSilence ??= setInterval(() => {
       if (performance.now() - this.lastFrameAt >= SENDER_SILENCE_MS) this.fail(new VaultError('peer_left', SENDER_LEFT), SENDER_LEFT);
     }, SENDER_SILENCE_MS / 4);
   }
 
   private async onSignal(from: string, message: SignalPlaintext, linkKey: Uint8Array): Promise<void> {
-    if (from !== this.sender || this.disposed || this.store.latest().status === 'error') return;
+    const { status } = this.store.latest();
+    if (from !== this.sender || this.disposed || status === 'error' || status === 'done') return;
+    if (message.type === 'reconnect') return; // only a sender acts on these
     if (message.type === 'offer') {
-      if (this.worker) return; // one transfer per page
-      this.teardownPeer();
+      // A new offer replaces whatever connection there is. Once a transfer has started
+      // it is a resumption: the worker keeps the files and continues over the new one.
+      if (this.worker) this.dropConnection();
+      else this.teardownPeer();
       // A fresh ephemeral key per connection attempt: forward secrecy (protocol §2).
       const ephemeral = await createEphemeral();
       if (this.store.latest().status === 'error') return;
-      this.link = new PeerLink(this.iceServers, false, ephemeral.publicKey, {
-        signal: (body) => void this.signaling?.send(from, body),
-        open: (channel, _maxMessageSize, handshake) => this.receive(channel, linkKey, ephemeral, handshake),
-        failed: (error) => this.fail(error),
-      });
+      const resuming = this.worker !== null;
+      this.link = new PeerLink(
+        this.iceServers,
+        false,
+        ephemeral.publicKey,
+        {
+          signal: (body) => void this.signaling?.send(from, body),
+          open: (channel, _maxMessageSize, handshake) =>
+            resuming ? this.resumeOver(channel, linkKey, ephemeral, handshake) : this.receive(channel, linkKey, ephemeral, handshake),
+          failed: (error) => (this.worker ? this.connectionLost(error) : this.fail(error)),
+        },
+        { token: this.token, connectTimeoutMs: resuming ? RESUME_ATTEMPT_MS : undefined },
+      );
     }
     await this.link?.handle(message);
+  }
+
+  /**
+   * The connection dropped mid-transfer. Unless the sender's page is gone, keep what is
+   * on disk and ask the sender for a new connection, a bounded number of times.
+   */
+  private connectionLost(error: unknown): void {
+    const { status } = this.store.latest();
+    if (this.disposed || status === 'done' || status === 'error') return;
+    if (this.senderLeft) return this.fail(new VaultError('peer_left', SENDER_LEFT), SENDER_LEFT);
+    if (!this.worker) return this.fail(error);
+    this.dropConnection();
+    this.attempt++;
+    if (this.attempt > MAX_RESUME_ATTEMPTS) return this.fail(new VaultError('connection_lost', CONNECTION_LOST), CONNECTION_LOST);
+    this.update({ status: 'reconnecting', speed: null, reconnect: { attempt: this.attempt, maxAttempts: MAX_RESUME_ATTEMPTS } });
+    this.askForOffer();
+    if (this.attemptTimer) clearTimeout(this.attemptTimer);
+    this.attemptTimer = setTimeout(() => this.connectionLost(new VaultError('connection_failed', 'no new connection')), RESUME_ATTEMPT_MS);
+  }
+
+  /** Asks the sender (sealed) for a new offer; the sender may already be making one. */
+  private askForOffer(): void {
+    if (!this.sender || this.attempt === 0) return;
+    void this.signaling?.send(this.sender, { type: 'reconnect', data: { token: this.token, attempt: this.attempt } }).catch(() => {});
+  }
+
+  /** Ends the current connection but not the transfer: the worker writes what it accepted and waits. */
+  private dropConnection(): void {
+    if (this.senderSilence) clearInterval(this.senderSilence);
+    this.senderSilence = null;
+    this.worker?.detach();
+    this.teardownPeer();
+  }
+
+  /** A new channel for the transfer in progress: the worker keys it and resumes where its files stand. */
+  private resumeOver(channel: RTCDataChannel, linkKey: Uint8Array, ephemeral: Ephemeral, handshake: Handshake): void {
+    const worker = this.worker!;
+    const transcript = confirmationTranscript(this.sessionId, handshake.fingerprints.remote, handshake.fingerprints.local);
+    const port = (this.port = channelPort(channel));
+    this.lastFrameAt = performance.now();
+    worker.connection();
+    handshake.certificateChecked.then(
+      () => worker.start({ linkKey, sessionId: this.sessionId, ephemeral, peerPublic: handshake.remoteDh, transcript }),
+      (error: unknown) => this.fail(error),
+    );
+    port.onFrame((frame) => {
+      if (this.port !== port) return; // a late frame of a connection already dropped
+      this.lastFrameAt = performance.now();
+      worker.frame(frame);
+    });
+    port.onClose((error) => {
+      if (this.port === port) this.connectionLost(error);
+    });
+  }
+
+  /** The worker continues over the new connection: the drop is over. */
+  private onResumed(bytesKept: number): void {
+    if (this.attemptTimer) clearTimeout(this.attemptTimer);
+    this.attemptTimer = null;
+    this.attempt = 0;
+    this.resumes++;
+    this.update({ status: 'receiving', reconnect: null, resumed: { count: this.resumes, bytesKept } });
   }
 
   private receive(channel: RTCDataChannel, linkKey: Uint8Array, ephemeral: Ephemeral, handshake: Handshake): void {
@@ -217,11 +318,13 @@ export class ReceiverController {
     const transcript = confirmationTranscript(this.sessionId, handshake.fingerprints.remote, handshake.fingerprints.local);
     const port = (this.port = channelPort(channel));
     const worker = (this.worker = new ReceiveWorkerClient({
+      // Frames go out on whichever connection is current; one written while the
+      // connection is down is lost with it, and the resumed request replaces it.
       send: (frame) => {
         try {
-          port.send(frame);
-        } catch (error) {
-          this.fail(error);
+          this.port?.send(frame);
+        } catch {
+          // the connection just closed: its close event starts the resumption
         }
       },
       manifest: (manifest) => this.decideStorage(manifest),
@@ -232,6 +335,7 @@ export class ReceiverController {
         performance.mark(DONE_MARK);
         this.update({ status: 'done', speed: null });
       },
+      resumed: (_epoch, bytesKept) => this.onResumed(bytesKept),
       failed: (error) => this.fail(new VaultError(error.code, error.message), error.detail ?? (error.code === 'cancelled' ? SENDER_STOPPED : undefined)),
     }));
     // The worker finishes the ECDH and derives the connection keys; it buffers the
@@ -241,14 +345,14 @@ export class ReceiverController {
       (error: unknown) => this.fail(error),
     );
     port.onFrame((frame) => {
+      if (this.port !== port) return; // a late frame of a connection already dropped
       this.lastFrameAt = performance.now();
       worker.frame(frame);
     });
+    // A closed tab reaches us both as this close and as peer-left, in either order:
+    // the resumption that starts here ends at once when peer-left says the page is gone.
     port.onClose((error) => {
-      worker.abort(error);
-      if (this.senderLeft) return this.fail(new VaultError('peer_left', SENDER_LEFT), SENDER_LEFT);
-      // A closed tab reaches us both as this close and as peer-left, in either order.
-      this.closedWithoutWord = setTimeout(() => this.fail(error), SENDER_LEFT_GRACE_MS);
+      if (this.port === port) this.connectionLost(error);
     });
   }
 
@@ -300,9 +404,9 @@ export class ReceiverController {
   }
 
   private stopWatching(): void {
-    if (this.closedWithoutWord) clearTimeout(this.closedWithoutWord);
+    if (this.attemptTimer) clearTimeout(this.attemptTimer);
     if (this.senderSilence) clearInterval(this.senderSilence);
-    this.closedWithoutWord = null;
+    this.attemptTimer = null;
     this.senderSilence = null;
   }
 
@@ -313,7 +417,7 @@ export class ReceiverController {
     // Every file verified: the channel closing or the sender ending the session is expected.
     if (status === 'done') return;
     // Nothing unverified is ever offered: the worker discards partial files.
-    this.update({ status: 'error', error: shownError(error, detail), speed: null });
+    this.update({ status: 'error', error: shownError(error, detail), speed: null, reconnect: null });
     if (this.worker && error instanceof VaultError) this.worker.abort(error);
     // Before the channel opens the sender can only learn why over signaling. Then a
     // receiver with a wrong key or a failed transfer leaves, freeing the link's slot.

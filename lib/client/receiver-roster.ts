@@ -21,7 +21,7 @@ export function emptyRoster(limit: number): Roster {
   return { limit, receivers: [], nextNumber: 1 };
 }
 
-export const isActive = (r: ReceiverView) => r.status === 'connecting' || r.status === 'sending';
+export const isActive = (r: ReceiverView) => r.status === 'connecting' || r.status === 'sending' || r.status === 'reconnecting';
 const holdsSlot = (r: ReceiverView) => isActive(r) || r.status === 'done';
 
 export function find(roster: Roster, peerId: string): ReceiverView | undefined {
@@ -36,7 +36,16 @@ export function canAdmit(roster: Roster): boolean {
 /** A receiver joined and gets a slot (unchanged if it has one already or none is free). */
 export function admit(roster: Roster, peerId: string, total: TransferProgress): Roster {
   if (find(roster, peerId) || !canAdmit(roster)) return roster;
-  const view: ReceiverView = { peerId, number: roster.nextNumber, status: 'connecting', progress: { ...total }, speed: null, error: null };
+  const view: ReceiverView = {
+    peerId,
+    number: roster.nextNumber,
+    status: 'connecting',
+    progress: { ...total },
+    speed: null,
+    error: null,
+    reconnect: null,
+    resumed: null,
+  };
   return { ...roster, receivers: [...roster.receivers, view], nextNumber: roster.nextNumber + 1 };
 }
 
@@ -57,14 +66,32 @@ export const sending = (roster: Roster, peerId: string) =>
   updateActive(roster, peerId, (r) => (r.status === 'connecting' ? { ...r, status: 'sending' } : r));
 
 export const progressed = (roster: Roster, peerId: string, progress: TransferProgress, speed: RateEstimate | null) =>
-  updateActive(roster, peerId, (r) => (r.status === 'sending' ? { ...r, progress, speed } : r));
+  updateActive(roster, peerId, (r) => (r.status === 'sending' || r.status === 'reconnecting' ? { ...r, progress, speed: r.status === 'sending' ? speed : null } : r));
 
 /** Every file verified by this receiver. */
 export const completed = (roster: Roster, peerId: string, progress: TransferProgress) =>
   updateActive(roster, peerId, (r) => (r.status === 'sending' ? { ...r, status: 'done', progress, speed: null } : r));
 
 export const failed = (roster: Roster, peerId: string, error: ShownError) =>
-  updateActive(roster, peerId, (r) => ({ ...r, status: 'failed', speed: null, error }));
+  updateActive(roster, peerId, (r) => ({ ...r, status: 'failed', speed: null, error, reconnect: null }));
+
+/** Its connection dropped mid-transfer; attempt `attempt` of `maxAttempts` to restore it. */
+export const reconnecting = (roster: Roster, peerId: string, attempt: number, maxAttempts: number) =>
+  updateActive(roster, peerId, (r) => (r.status === 'connecting' ? r : { ...r, status: 'reconnecting', speed: null, reconnect: { attempt, maxAttempts } }));
+
+/** The transfer continues over a new connection from what the receiver held (`bytesKept`). */
+export const resumed = (roster: Roster, peerId: string, bytesKept: number) =>
+  updateActive(roster, peerId, (r) =>
+    r.status === 'reconnecting'
+      ? { ...r, status: 'sending', reconnect: null, resumed: { count: (r.resumed?.count ?? 0) + 1, bytesKept } }
+      : r,
+  );
+
+/** The receiver's signaling reconnected: same transfer, new peer id. */
+export function renamed(roster: Roster, from: string, to: string): Roster {
+  if (!find(roster, from) || find(roster, to)) return roster;
+  return { ...roster, receivers: roster.receivers.map((r) => (r.peerId === from ? { ...r, peerId: to } : r)) };
+}
 
 /** The sender stopped this receiver. */
 export const stopped = (roster: Roster, peerId: string) => updateActive(roster, peerId, (r) => ({ ...r, status: 'stopped', speed: null }));
@@ -85,8 +112,9 @@ export function allDone(roster: Roster): boolean {
 }
 
 /** The session's status from its receivers': sending while any is, done when all slots are. */
-export function aggregateStatus(roster: Roster): 'waiting' | 'connecting' | 'sending' | 'done' {
+export function aggregateStatus(roster: Roster): 'waiting' | 'connecting' | 'sending' | 'reconnecting' | 'done' {
   if (roster.receivers.some((r) => r.status === 'sending')) return 'sending';
+  if (roster.receivers.some((r) => r.status === 'reconnecting')) return 'reconnecting';
   if (roster.receivers.some((r) => r.status === 'connecting')) return 'connecting';
   return allDone(roster) ? 'done' : 'waiting';
 }

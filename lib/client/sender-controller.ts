@@ -3,7 +3,7 @@ import { createEphemeral, ephemeralSecret, type Ephemeral } from '../crypto/ephe
 import { deriveConnectionKeys, deriveSessionKeys, encodeLinkKey, generateLinkKey, type SessionKeys } from '../crypto/keys';
 import { ApiErrorSchema, CreateSessionResponseSchema } from '../protocol/api';
 import { isSignalingErrorCode, isTransferErrorCode, isVaultError, USER_MESSAGES, VaultError, type VaultErrorCode } from '../protocol/errors';
-import type { Peer } from '../protocol/signaling';
+import type { Peer, PeerJoined, PeerLeft, SignalPlaintext } from '../protocol/signaling';
 import { channelPort, type ChannelPort } from '../rtc/channel-port';
 import { PeerLink, type Handshake } from '../rtc/peer-link';
 import { SignalingClient } from '../rtc/signaling-client';
@@ -15,6 +15,7 @@ import { SendSession } from '../transfer/send-session';
 import type { SelectedFile } from '../transfer/selection';
 import { shownError } from './errors';
 import * as roster from './receiver-roster';
+import { MAX_RESUME_ATTEMPTS, OFFER_FRESH_MS, RESUME_ATTEMPT_MS, resumeDelayMs } from './resume-policy';
 import { buildShareLink } from './share-link';
 import { SnapshotStore } from './snapshot-store';
 import type { SenderSnapshot, SenderStatus } from './transfer-status';
@@ -23,6 +24,8 @@ const REJECTED_NOTICE =
   'A browser with a wrong or altered link tried to connect and was turned away. The link still works for the right recipient.';
 
 const abortDetail = (code: VaultErrorCode) => `The recipient stopped before any file data was sent. ${USER_MESSAGES[code]}`;
+const RECEIVER_LEFT = 'The recipient left before the transfer finished (they closed the page). What they had not verified was discarded.';
+const CONNECTION_LOST = `The connection to this recipient dropped and could not be restored after ${MAX_RESUME_ATTEMPTS} attempts.`;
 
 /** Why the server would not create a session, in our words: its named code when it gave one. */
 async function refusal(response: Response): Promise<VaultError> {
@@ -46,13 +49,22 @@ export interface SenderOptions {
  * confirmation and STREAM keys, exactly as if it were the only one.
  */
 interface Connection {
-  readonly peerId: string;
+  /** Changes if the receiver's signaling reconnects (it then names itself by `token`). */
+  peerId: string;
   link: PeerLink | null;
   port: ChannelPort | null;
   session: SendSession | null;
   readonly meter: RateMeter;
   /** It stopped us with a sealed abort: it needs no abort back. */
   peerAborted: boolean;
+  /** The receiver's own id for its transfer, from its sealed answer. */
+  token: string | null;
+  /** Attempts to restore the current drop (0 while connected). */
+  attempt: number;
+  attemptTimer: ReturnType<typeof setTimeout> | null;
+  offeredAt: number;
+  /** The server said its page closed: a drop now is final. */
+  left: boolean;
 }
 
 /** Session-wide phase; while `running`, the status comes from the receivers (receiver-roster). */
@@ -115,17 +127,11 @@ export class SenderController {
       const keys = await deriveSessionKeys(linkKey, created.id);
       if (this.disposed) return;
       this.signaling = new SignalingClient(keys, {
-        signal: (from, message) => {
-          const connection = this.connections.get(from);
-          if (!connection) return;
-          if (message.type !== 'abort') return void connection.link?.handle(message);
-          connection.peerAborted = true;
-          const { code } = message.data;
-          this.failReceiver(connection, new VaultError(code, USER_MESSAGES[code]), abortDetail(code));
-        },
+        signal: (from, message) => this.onSignal(from, message, linkKey, keys),
         rejected: (from, error) => this.onRejected(from, error),
         peerJoined: (peer) => void this.onPeer(peer, linkKey, keys),
         peerLeft: (peer) => this.onPeerLeft(peer),
+        rejoined: ({ peers }) => this.onRejoined(peers, linkKey, keys),
         fatal: (error) => this.onSignalingClosed(error),
       });
       const joined = await this.signaling.join({ sessionId: created.id, role: 'sender', senderToken: created.senderToken });
@@ -172,8 +178,62 @@ export class SenderController {
     this.store.dispose();
   }
 
-  private async onPeer(peer: Peer, linkKey: Uint8Array, keys: SessionKeys): Promise<void> {
+  private onSignal(from: string, message: SignalPlaintext, linkKey: Uint8Array, keys: SessionKeys): void {
+    if (message.type === 'reconnect') return this.onReconnectAsked(from, message.data.token, linkKey, keys);
+    const connection = this.connections.get(from);
+    if (!connection) return;
+    if (message.type === 'answer' && message.data.token) connection.token ??= message.data.token;
+    if (message.type !== 'abort') return void connection.link?.handle(message);
+    connection.peerAborted = true;
+    const { code } = message.data;
+    this.failReceiver(connection, new VaultError(code, USER_MESSAGES[code]), abortDetail(code));
+  }
+
+  /**
+   * A receiver asks for a new connection: its side dropped, or its signaling came back
+   * under a new peer id (it names its transfer by the token from its sealed answer).
+   */
+  private onReconnectAsked(from: string, token: string, linkKey: Uint8Array, keys: SessionKeys): void {
+    let connection = this.connections.get(from);
+    if (!connection) {
+      connection = [...this.connections.values()].find((c) => c.token === token);
+      // Unknown: a receiver that had not started before its signaling came back.
+      if (!connection) return void this.onPeer({ peerId: from, role: 'receiver' }, linkKey, keys);
+      this.connections.delete(connection.peerId);
+      this.roster = roster.renamed(this.roster, connection.peerId, from);
+      connection.peerId = from;
+      this.connections.set(from, connection);
+    }
+    if (connection.token !== null && connection.token !== token) return;
+    if (!connection.session) {
+      // It never got a channel: start its connection over.
+      connection.link?.close();
+      connection.link = null;
+      return void this.connect(connection, linkKey, keys);
+    }
+    if (connection.port) return this.connectionLost(connection, new VaultError('channel_closed', 'the recipient lost the connection'), {}, linkKey, keys);
+    // Already restoring it: a fresh offer stands, an old one is replaced.
+    if (performance.now() - connection.offeredAt > OFFER_FRESH_MS) void this.resumeAttempt(connection, linkKey, keys);
+  }
+
+  /** Our signaling came back under a new peer id: offers made meanwhile were lost. */
+  private onRejoined(peers: Peer[], linkKey: Uint8Array, keys: SessionKeys): void {
+    for (const connection of [...this.connections.values()]) {
+      if (!connection.session) {
+        this.release(connection, 0);
+        this.roster = roster.dropped(this.roster, connection.peerId);
+      } else if (!connection.port && roster.find(this.roster, connection.peerId)?.status === 'reconnecting') {
+        void this.resumeAttempt(connection, linkKey, keys);
+      }
+    }
+    this.publish();
+    for (const peer of peers) void this.onPeer(peer, linkKey, keys);
+  }
+
+  private async onPeer(peer: PeerJoined, linkKey: Uint8Array, keys: SessionKeys): Promise<void> {
     if (peer.role !== 'receiver' || this.disposed || this.phase !== 'running' || this.closedBy) return;
+    // A receiver whose signaling came back says who it is with a sealed reconnect.
+    if (peer.rejoin) return;
     if (this.connections.has(peer.peerId)) return;
     if (!roster.canAdmit(this.roster)) {
       // The server counts who is present; a receiver that finished and left freed its
@@ -181,23 +241,158 @@ export class SenderController {
       if (!roster.allDone(this.roster)) void this.signaling?.send(peer.peerId, { type: 'abort', data: { code: 'full' } });
       return;
     }
-    const connection: Connection = { peerId: peer.peerId, link: null, port: null, session: null, meter: new RateMeter(), peerAborted: false };
+    const connection: Connection = {
+      peerId: peer.peerId,
+      link: null,
+      port: null,
+      session: null,
+      meter: new RateMeter(),
+      peerAborted: false,
+      token: null,
+      attempt: 0,
+      attemptTimer: null,
+      offeredAt: 0,
+      left: false,
+    };
     this.connections.set(peer.peerId, connection);
     this.roster = roster.admit(this.roster, peer.peerId, this.total);
     this.publish();
+    await this.connect(connection, linkKey, keys);
+  }
+
+  /** The first connection to a receiver: offer, and on open start its transfer. */
+  private async connect(connection: Connection, linkKey: Uint8Array, keys: SessionKeys): Promise<void> {
     try {
       // A fresh ephemeral key per connection attempt: forward secrecy (protocol §2).
       const ephemeral = await createEphemeral();
-      if (this.connections.get(peer.peerId) !== connection) return;
+      if (this.connections.get(connection.peerId) !== connection) return;
       const link = (connection.link = new PeerLink(this.iceServers, true, ephemeral.publicKey, {
-        signal: (body) => void this.signaling?.send(peer.peerId, body),
+        signal: (body) => void this.signaling?.send(connection.peerId, body),
         open: (channel, maxMessageSize, handshake) => void this.open(connection, channel, maxMessageSize, linkKey, keys, ephemeral, handshake),
-        failed: (error) => this.failReceiver(connection, error),
+        failed: (error) => (connection.session ? this.connectionLost(connection, error, { link }, linkKey, keys) : this.failReceiver(connection, error)),
       }));
+      connection.offeredAt = performance.now();
       await link.start();
     } catch (error) {
       this.failReceiver(connection, error);
     }
+  }
+
+  /**
+   * A receiver's connection dropped mid-transfer. Its SendSession keeps its place; a new
+   * PeerConnection (fresh ECDH, key confirmation again) continues it under the next key
+   * epoch, a bounded number of times. `via` names the connection that reported it, so a
+   * stale report from a replaced one is ignored.
+   */
+  private connectionLost(
+    connection: Connection,
+    error: unknown,
+    via: { port?: ChannelPort; link?: PeerLink },
+    linkKey: Uint8Array,
+    keys: SessionKeys,
+  ): void {
+    const view = roster.find(this.roster, connection.peerId);
+    const session = connection.session;
+    if (this.disposed || !view || !roster.isActive(view) || !session || session.finished) return;
+    if ((via.port && via.port !== connection.port) || (via.link && via.link !== connection.link)) return;
+    if (connection.left) return this.failReceiver(connection, new VaultError('peer_left', RECEIVER_LEFT), RECEIVER_LEFT);
+    session.interrupt(isVaultError(error) ? error : new VaultError('channel_closed', String(error)));
+    this.closeLink(connection);
+    connection.attempt++;
+    if (connection.attempt > MAX_RESUME_ATTEMPTS) {
+      session.fail(new VaultError('connection_lost', CONNECTION_LOST), false);
+      return this.failReceiver(connection, new VaultError('connection_lost', CONNECTION_LOST), CONNECTION_LOST);
+    }
+    this.roster = roster.reconnecting(this.roster, connection.peerId, connection.attempt, MAX_RESUME_ATTEMPTS);
+    this.publish();
+    if (connection.attemptTimer) clearTimeout(connection.attemptTimer);
+    connection.attemptTimer = setTimeout(() => void this.resumeAttempt(connection, linkKey, keys), resumeDelayMs(connection.attempt));
+  }
+
+  /** One attempt to restore a dropped connection: a new offer to the same receiver. */
+  private async resumeAttempt(connection: Connection, linkKey: Uint8Array, keys: SessionKeys): Promise<void> {
+    if (connection.attemptTimer) clearTimeout(connection.attemptTimer);
+    connection.attemptTimer = null;
+    if (this.connections.get(connection.peerId) !== connection || !connection.session || connection.session.finished) return;
+    this.closeLink(connection);
+    connection.offeredAt = performance.now();
+    try {
+      const ephemeral = await createEphemeral();
+      if (this.connections.get(connection.peerId) !== connection || connection.link) return;
+      const link = (connection.link = new PeerLink(
+        this.iceServers,
+        true,
+        ephemeral.publicKey,
+        {
+          signal: (body) => void this.signaling?.send(connection.peerId, body),
+          open: (channel, maxMessageSize, handshake) => void this.resumeOver(connection, link, channel, maxMessageSize, linkKey, keys, ephemeral, handshake),
+          failed: (error) => this.connectionLost(connection, error, { link }, linkKey, keys),
+        },
+        { connectTimeoutMs: RESUME_ATTEMPT_MS },
+      ));
+      await link.start();
+    } catch (error) {
+      this.connectionLost(connection, error, {}, linkKey, keys);
+    }
+  }
+
+  /** The new channel is open: same keys derivation as the first, then the session continues over it. */
+  private async resumeOver(
+    connection: Connection,
+    link: PeerLink,
+    channel: RTCDataChannel,
+    _maxMessageSize: number,
+    linkKey: Uint8Array,
+    keys: SessionKeys,
+    ephemeral: Ephemeral,
+    handshake: Handshake,
+  ): Promise<void> {
+    const session = connection.session!;
+    try {
+      await handshake.certificateChecked;
+      const shared = await ephemeralSecret(ephemeral, handshake.remoteDh);
+      const exchange = { senderPublic: ephemeral.publicKey, receiverPublic: handshake.remoteDh, shared };
+      const connectionKeys = await deriveConnectionKeys(linkKey, keys.sessionId, exchange);
+      if (this.disposed || connection.link !== link || session.finished) return channel.close();
+      const { local, remote } = handshake.fingerprints;
+      const port = (connection.port = channelPort(channel));
+      session.resume({ keys: connectionKeys, port, transcript: confirmationTranscript(keys.sessionId, local, remote) });
+      port.onFrame((frame) => session.receive(frame, port));
+      port.onClose((error) => this.connectionLost(connection, error, { port }, linkKey, keys));
+      await this.runSession(connection, session, port, linkKey, keys);
+    } catch (error) {
+      this.connectionLost(connection, error, { link }, linkKey, keys);
+    }
+  }
+
+  /** Runs the transfer over the connection's current port until it is done, fails, or drops. */
+  private async runSession(connection: Connection, session: SendSession, port: ChannelPort, linkKey: Uint8Array, keys: SessionKeys): Promise<void> {
+    try {
+      const progress = await session.run();
+      this.roster = roster.completed(this.roster, connection.peerId, progress);
+      this.release(connection, DONE_LINGER_MS);
+      this.settle();
+    } catch (error) {
+      if (session.finished) return this.failReceiver(connection, error);
+      this.connectionLost(connection, error, { port }, linkKey, keys);
+    }
+  }
+
+  /** The receiver's request on the new connection said what it kept: the drop is over. */
+  private onResumed(connection: Connection, kept: number): void {
+    if (connection.attemptTimer) clearTimeout(connection.attemptTimer);
+    connection.attemptTimer = null;
+    connection.attempt = 0;
+    this.roster = roster.resumed(this.roster, connection.peerId, kept);
+    this.publish();
+  }
+
+  private closeLink(connection: Connection): void {
+    const { port, link } = connection;
+    connection.port = null;
+    connection.link = null;
+    port?.close();
+    link?.close();
   }
 
   private async open(
@@ -217,7 +412,8 @@ export class SenderController {
       // This receiver may have failed, left or been stopped while the keys were derived.
       if (this.disposed || !this.isConnecting(connection)) return channel.close();
       const { local, remote } = handshake.fingerprints;
-      await this.send(connection, channel, maxMessageSize, connectionKeys, confirmationTranscript(keys.sessionId, local, remote));
+      const transcript = confirmationTranscript(keys.sessionId, local, remote);
+      await this.send(connection, channel, maxMessageSize, { keys: connectionKeys, transcript }, linkKey, keys);
     } catch (error) {
       this.failReceiver(connection, error);
     }
@@ -239,8 +435,15 @@ export class SenderController {
     this.publish();
   }
 
-  private onPeerLeft(peer: Peer): void {
+  private onPeerLeft(peer: PeerLeft): void {
     const connection = this.connections.get(peer.peerId);
+    if (connection?.session && roster.isActive(roster.find(this.roster, connection.peerId)!)) {
+      // Its page closed: a drop from now on is final. A signaling timeout (`lost`) is
+      // not: the receiver may come back under a new peer id and resume.
+      if (peer.reason !== 'lost') connection.left = true;
+      if (connection.left && !connection.port) this.failReceiver(connection, new VaultError('peer_left', RECEIVER_LEFT), RECEIVER_LEFT);
+      return;
+    }
     // Once the channel is open the transfer no longer needs signaling; the channel's
     // own close tells us if the receiver really went away.
     if (!connection || !this.isConnecting(connection) || connection.port) return;
@@ -255,38 +458,39 @@ export class SenderController {
     if (this.phase !== 'running') return this.failSession(error);
     this.closedBy ??= error;
     for (const connection of [...this.connections.values()]) {
-      if (this.isConnecting(connection) && !connection.port) this.failReceiver(connection, error);
+      // Without signaling nothing new can connect, and a dropped connection cannot be restored.
+      const status = roster.find(this.roster, connection.peerId)?.status;
+      if (!connection.port && (status === 'connecting' || status === 'reconnecting')) this.failReceiver(connection, error);
     }
     this.settle();
   }
 
-  private async send(connection: Connection, channel: RTCDataChannel, maxMessageSize: number, keys: SessionKeys, transcript: Uint8Array): Promise<void> {
-    const { peerId } = connection;
+  private async send(
+    connection: Connection,
+    channel: RTCDataChannel,
+    maxMessageSize: number,
+    first: { keys: SessionKeys; transcript: Uint8Array },
+    linkKey: Uint8Array,
+    keys: SessionKeys,
+  ): Promise<void> {
     const port = (connection.port = channelPort(channel));
     const session = (connection.session = new SendSession({
-      keys,
+      ...first,
       port,
-      transcript,
       files: this.files.map(({ path, file }) => fileSourceFromBlob(file, path)),
       chunkSize: chunkSizeFor(maxMessageSize),
       onProgress: (progress) => {
         const speed = connection.meter.sample(progress.bytesDone, progress.bytesTotal, performance.now());
-        this.roster = roster.progressed(this.roster, peerId, progress, speed);
+        this.roster = roster.progressed(this.roster, connection.peerId, progress, speed);
         this.publish({}, true);
       },
+      onResumed: ({ bytesKept }) => this.onResumed(connection, bytesKept),
     }));
-    port.onFrame((frame) => session.receive(frame));
-    port.onClose((error) => session.fail(error, false));
-    this.roster = roster.sending(this.roster, peerId);
+    port.onFrame((frame) => session.receive(frame, port));
+    port.onClose((error) => this.connectionLost(connection, error, { port }, linkKey, keys));
+    this.roster = roster.sending(this.roster, connection.peerId);
     this.publish();
-    try {
-      const progress = await session.run();
-      this.roster = roster.completed(this.roster, peerId, progress);
-      this.release(connection, DONE_LINGER_MS);
-      this.settle();
-    } catch (error) {
-      this.failReceiver(connection, error);
-    }
+    await this.runSession(connection, session, port, linkKey, keys);
   }
 
   /** One receiver failed: its row says why, its slot is free, the others go on. */
@@ -307,6 +511,8 @@ export class SenderController {
   /** Closes one receiver's connection (after `lingerMs`) and forgets it. */
   private release(connection: Connection, lingerMs: number): void {
     if (this.connections.get(connection.peerId) === connection) this.connections.delete(connection.peerId);
+    if (connection.attemptTimer) clearTimeout(connection.attemptTimer);
+    connection.attemptTimer = null;
     const close = () => {
       connection.port?.close();
       connection.link?.close();

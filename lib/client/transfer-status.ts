@@ -4,10 +4,22 @@ import type { RateEstimate } from '../transfer/rate-meter';
 
 // What both pages show: the named states of the original design's state machine.
 
-export type SenderStatus = 'idle' | 'creating' | 'waiting' | 'connecting' | 'sending' | 'done' | 'ended' | 'error';
+export type SenderStatus = 'idle' | 'creating' | 'waiting' | 'connecting' | 'sending' | 'reconnecting' | 'done' | 'ended' | 'error';
 /** One receiver on the sender's page: `failed` and `stopped` free its slot for someone else. */
-export type ReceiverRowStatus = 'connecting' | 'sending' | 'done' | 'failed' | 'stopped';
-export type ReceiverStatus = 'joining' | 'waiting' | 'connecting' | 'needs-location' | 'receiving' | 'done' | 'error';
+export type ReceiverRowStatus = 'connecting' | 'sending' | 'reconnecting' | 'done' | 'failed' | 'stopped';
+export type ReceiverStatus = 'joining' | 'waiting' | 'connecting' | 'needs-location' | 'receiving' | 'reconnecting' | 'done' | 'error';
+
+/** A dropped connection being restored: "attempt 2 of 5". */
+export interface ReconnectView {
+  attempt: number;
+  maxAttempts: number;
+}
+
+/** How often the transfer continued over a new connection, and what the receiver already held the last time. */
+export interface ResumedView {
+  count: number;
+  bytesKept: number;
+}
 
 export interface ShownError {
   code: VaultErrorCode;
@@ -23,6 +35,8 @@ export interface ReceiverView {
   progress: TransferProgress;
   speed: RateEstimate | null;
   error: ShownError | null;
+  reconnect: ReconnectView | null;
+  resumed: ResumedView | null;
 }
 
 export interface SenderSnapshot {
@@ -69,6 +83,8 @@ export interface ReceiverSnapshot {
   received: ReceivedFileView[];
   zip: ZipState;
   error: ShownError | null;
+  reconnect: ReconnectView | null;
+  resumed: ResumedView | null;
 }
 
 /** What the receiver page shows before its controller reports anything. */
@@ -81,4 +97,6 @@ export const INITIAL_RECEIVER_SNAPSHOT: ReceiverSnapshot = {
   received: [],
   zip: { status: 'idle' },
   error: null,
+  reconnect: null,
+  resumed: null,
 };

@@ -24,6 +24,7 @@ export function senderStep(status: SenderStatus): Step | null {
     case 'waiting':
       return 'waiting';
     case 'connecting':
+    case 'reconnecting':
       return 'connecting';
     case 'sending':
       return 'transferring';
@@ -45,6 +46,7 @@ export function receiverStep(status: ReceiverStatus, bytesDone: number, bytesTot
     case 'waiting':
       return 'waiting';
     case 'connecting':
+    case 'reconnecting':
     case 'needs-location':
       return 'connecting';
     case 'receiving':

@@ -18,11 +18,14 @@ export const JoinRequestSchema = z
     sessionId: SessionIdSchema,
     role: RoleSchema,
     senderToken: SenderTokenSchema.optional(),
+    // The page was in this session and its signaling socket reconnected: its transfer
+    // is still running, so the others must not take it for a newcomer.
+    rejoin: z.literal(true).optional(),
   })
   .strict();
 export type JoinRequest = z.infer<typeof JoinRequestSchema>;
 
-export const SignalTypeSchema = z.enum(['offer', 'answer', 'ice', 'abort']);
+export const SignalTypeSchema = z.enum(['offer', 'answer', 'ice', 'abort', 'reconnect']);
 export type SignalType = z.infer<typeof SignalTypeSchema>;
 
 /** A sealed signaling message: the server sees only its type and opaque bytes. */
@@ -40,6 +43,17 @@ export type SignalRequest = z.infer<typeof SignalRequestSchema>;
 
 export const PeerSchema = z.object({ peerId: PeerIdSchema, role: RoleSchema });
 export type Peer = z.infer<typeof PeerSchema>;
+
+/** `rejoin`: the peer's signaling reconnected (it comes back under a new peer id). */
+export const PeerJoinedSchema = PeerSchema.extend({ rejoin: z.boolean().optional() });
+export type PeerJoined = z.infer<typeof PeerJoinedSchema>;
+
+/**
+ * `left`: its page closed the connection (tab closed, navigated away); `lost`: the
+ * connection timed out or broke, and the page may come back under a new peer id.
+ */
+export const PeerLeftSchema = PeerSchema.extend({ reason: z.enum(['left', 'lost']).optional() });
+export type PeerLeft = z.infer<typeof PeerLeftSchema>;
 
 export const IceServerSchema = z
   .object({
@@ -66,8 +80,8 @@ export const SessionClosedSchema = z.object({ reason: z.enum(['expired', 'shutdo
 
 export interface ServerToClientEvents {
   signal: (payload: SignalDelivery) => void;
-  'peer-joined': (payload: Peer) => void;
-  'peer-left': (payload: Peer) => void;
+  'peer-joined': (payload: PeerJoined) => void;
+  'peer-left': (payload: PeerLeft) => void;
   'session-closed': (payload: z.infer<typeof SessionClosedSchema>) => void;
 }
 
@@ -79,10 +93,14 @@ export interface ClientToServerEvents {
 }
 
 /** An SDP with the sender's or receiver's ephemeral ECDH public key (65-byte P-256 point). */
+/** A receiver's random id for its transfer, so the sender knows it again under a new peer id. */
+const ResumeTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'token must be 16 bytes of base64url');
+
 const DescriptionSchema = z
   .object({
     sdp: z.string().max(10_000),
     dh: z.string().regex(/^[A-Za-z0-9_-]{87}$/, 'dh must be a 65-byte point in base64url'),
+    token: ResumeTokenSchema.optional(),
   })
   .strict();
 
@@ -111,6 +129,14 @@ export const SignalPlaintextSchema = z.discriminatedUnion('type', [
       type: z.literal('abort'),
       seq: z.number().int().nonnegative(),
       data: z.object({ code: z.enum([...TRANSFER_ERROR_CODES, 'full']) }).strict(),
+    })
+    .strict(),
+  // The receiver's connection dropped mid-transfer: it asks the sender for a new offer.
+  z
+    .object({
+      type: z.literal('reconnect'),
+      seq: z.number().int().nonnegative(),
+      data: z.object({ token: ResumeTokenSchema, attempt: z.number().int().min(1).max(100) }).strict(),
     })
     .strict(),
 ]);

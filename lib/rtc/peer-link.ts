@@ -9,6 +9,19 @@ import type { SignalBody } from './signaling-client';
 // and answer also carry each side's ephemeral ECDH public key (forward secrecy).
 
 const CONNECT_TIMEOUT_MS = 20_000;
+/**
+ * ICE reports `disconnected` when consent checks stop getting answers; it may recover,
+ * or reach `failed` only some 30 s later. Past this long it counts as lost, so a
+ * transfer can resume instead of waiting.
+ */
+const DISCONNECTED_GRACE_MS = 4_000;
+
+export interface PeerLinkOptions {
+  /** How long the channel may take to open; a resumption uses a shorter one. */
+  connectTimeoutMs?: number;
+  /** Sent in the sealed answer so the sender knows this receiver again under a new peer id. */
+  token?: string;
+}
 
 export interface PeerLinkEvents {
   signal(body: SignalBody): void;
@@ -40,24 +53,34 @@ export class PeerLink {
   private localSdp = '';
   private remoteSdp = '';
   private closed = false;
+  private disconnectedTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     iceServers: IceServer[],
     private readonly initiator: boolean,
     private readonly localDh: string,
     private readonly events: PeerLinkEvents,
+    private readonly options: PeerLinkOptions = {},
   ) {
     this.pc = new RTCPeerConnection({ iceServers });
     this.pc.onicecandidate = ({ candidate }) => {
       if (candidate) this.events.signal({ type: 'ice', data: candidate.toJSON() as Extract<SignalPlaintext, { type: 'ice' }>['data'] });
     };
     this.pc.onconnectionstatechange = () => {
-      if (this.pc.connectionState === 'failed') this.fail('connection_failed', 'the peer-to-peer connection failed');
+      const state = this.pc.connectionState;
+      if (state === 'failed') this.fail('connection_failed', 'the peer-to-peer connection failed');
+      if (state === 'disconnected') {
+        this.disconnectedTimer ??= setTimeout(() => this.fail('connection_failed', 'the peer-to-peer connection was lost'), DISCONNECTED_GRACE_MS);
+      } else if (this.disconnectedTimer) {
+        clearTimeout(this.disconnectedTimer);
+        this.disconnectedTimer = null;
+      }
     };
     this.pc.ondatachannel = ({ channel }) => this.watch(channel);
+    const timeout = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
     this.timer = setTimeout(() => {
-      if (!this.opened) this.fail('connection_failed', 'no direct connection within 20 seconds');
-    }, CONNECT_TIMEOUT_MS);
+      if (!this.opened) this.fail('connection_failed', `no direct connection within ${Math.round(timeout / 1000)} seconds`);
+    }, timeout);
   }
 
   async start(): Promise<void> {
@@ -78,14 +101,15 @@ export class PeerLink {
         await this.flushIce();
         await this.pc.setLocalDescription(await this.pc.createAnswer());
         this.localSdp = this.pc.localDescription!.sdp;
-        this.events.signal({ type: 'answer', data: { sdp: this.localSdp, dh: this.localDh } });
+        const token = this.options.token ? { token: this.options.token } : {};
+        this.events.signal({ type: 'answer', data: { sdp: this.localSdp, dh: this.localDh, ...token } });
       } else if (message.type === 'answer' && this.initiator && !this.remoteDh) {
         this.remoteDh = message.data.dh;
         this.remoteSdp = message.data.sdp;
         await this.pc.setRemoteDescription({ type: 'answer', sdp: message.data.sdp });
         await this.flushIce();
       } else if (message.type === 'ice') {
-        if (this.pc.remoteDescription) await this.pc.addIceCandidate(message.data);
+        if (this.pc.remoteDescription) await this.addIce(message.data);
         else this.pendingIce.push(message.data);
       } else {
         this.fail('protocol_violation', `unexpected ${message.type}`);
@@ -98,11 +122,20 @@ export class PeerLink {
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
+    if (this.disconnectedTimer) clearTimeout(this.disconnectedTimer);
     this.pc.close();
   }
 
   private async flushIce(): Promise<void> {
-    for (const candidate of this.pendingIce.splice(0)) await this.pc.addIceCandidate(candidate);
+    for (const candidate of this.pendingIce.splice(0)) await this.addIce(candidate);
+  }
+
+  /**
+   * A candidate that does not apply (one meant for the connection this one replaced,
+   * on a resumption) is skipped: it must not end the new connection.
+   */
+  private async addIce(candidate: RTCIceCandidateInit): Promise<void> {
+    await this.pc.addIceCandidate(candidate).catch(() => {});
   }
 
   private watch(channel: RTCDataChannel): void {

@@ -4,13 +4,16 @@ import type { SessionKeys } from '../crypto/keys';
 import { USER_MESSAGES, VaultError, type SignalingErrorCode } from '../protocol/errors';
 import {
   JoinAckSchema,
-  PeerSchema,
+  PeerJoinedSchema,
+  PeerLeftSchema,
   SessionClosedSchema,
   SignalDeliverySchema,
   type ClientToServerEvents,
   type IceServer,
   type JoinRequest,
   type Peer,
+  type PeerJoined,
+  type PeerLeft,
   type ServerToClientEvents,
   type SignalPlaintext,
 } from '../protocol/signaling';
@@ -18,13 +21,21 @@ import {
 // The browser's side of signaling: joins a session and exchanges sealed envelopes.
 // The server sees only envelopes; every delivered one is opened, validated and
 // checked against replay (per-peer increasing seq) before anyone acts on it.
+//
+// Signaling may drop (Wi-Fi hand-over, a server restart behind a load balancer):
+// Socket.IO reconnects by itself, and this client joins the same session again in the
+// same role (the sender with its token), under a new peer id.
 
 const ACK_TIMEOUT_MS = 10_000;
+/** Reconnection keeps trying for about a minute (backoff capped at 5 s). */
+const RECONNECT_OPTIONS = { reconnectionAttempts: 15, reconnectionDelay: 500, reconnectionDelayMax: 5_000 };
 
 export interface SignalingEvents {
   signal(from: string, message: SignalPlaintext): void;
-  peerJoined(peer: Peer): void;
-  peerLeft(peer: Peer): void;
+  peerJoined(peer: PeerJoined): void;
+  peerLeft(peer: PeerLeft): void;
+  /** The socket reconnected and joined again: this page now has a new peer id. */
+  rejoined?(joined: { peerId: string; peers: Peer[] }): void;
   /** An envelope from `from` did not open, did not validate or was replayed. */
   rejected(from: string, error: VaultError): void;
   /** A failure that ends this session for this page (session closed). */
@@ -40,29 +51,45 @@ export class SignalingClient {
   private readonly lastSeqFrom = new Map<string, number>();
   private inbox: Promise<void> = Promise.resolve();
   private outbox: Promise<void> = Promise.resolve();
+  private joined: JoinRequest | null = null;
+  private closed = false;
 
   constructor(
     private readonly keys: SessionKeys,
     private readonly events: SignalingEvents,
     url?: string,
   ) {
-    const options = { autoConnect: false, reconnectionAttempts: 5 };
+    const options = { autoConnect: false, ...RECONNECT_OPTIONS };
     this.socket = url ? io(url, options) : io(options);
+    this.socket.on('connect', () => {
+      if (this.joined) void this.rejoin(this.joined);
+    });
+    this.socket.on('disconnect', (reason) => {
+      // The server let go of us (an instance shutting down): Socket.IO does not retry
+      // that by itself, but the session lives on in the shared store.
+      if (reason === 'io server disconnect' && this.joined && !this.closed) setTimeout(() => this.socket.connect(), 500);
+    });
+    this.socket.io.on('reconnect_failed', () => {
+      if (this.joined) this.events.fatal(new VaultError('unavailable', USER_MESSAGES.unavailable));
+    });
     this.socket.on('signal', (payload) => {
       // Open envelopes in arrival order: ICE must not overtake its offer.
       this.inbox = this.inbox.then(() => this.deliver(payload));
     });
     // The server is not trusted with secrets, nor with well-formed events: validate them too.
     this.socket.on('peer-joined', (payload) => {
-      const peer = PeerSchema.safeParse(payload);
+      const peer = PeerJoinedSchema.safeParse(payload);
       if (peer.success) this.events.peerJoined(peer.data);
     });
     this.socket.on('peer-left', (payload) => {
-      const peer = PeerSchema.safeParse(payload);
+      const peer = PeerLeftSchema.safeParse(payload);
       if (peer.success) this.events.peerLeft(peer.data);
     });
     this.socket.on('session-closed', (payload) => {
-      if (SessionClosedSchema.safeParse(payload).success) {
+      const closed = SessionClosedSchema.safeParse(payload);
+      // An instance shutting down is not the session ending: reconnect and join again.
+      if (closed.success && closed.data.reason !== 'shutdown') {
+        this.joined = null;
         this.events.fatal(new VaultError('session_closed', USER_MESSAGES.session_closed));
       }
     });
@@ -83,7 +110,28 @@ export class SignalingClient {
       throw new VaultError(code, USER_MESSAGES[code] ?? ack.message);
     }
     this.peerId = ack.peerId;
+    this.joined = request;
     return ack;
+  }
+
+  /** After a reconnect: the same session and role again; a session that is gone ends this page's signaling. */
+  private async rejoin(request: JoinRequest): Promise<void> {
+    let raw: unknown;
+    try {
+      raw = await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('join', { ...request, rejoin: true });
+    } catch {
+      return; // the socket dropped again; its next connect retries
+    }
+    const ack = JoinAckSchema.safeParse(raw);
+    if (!ack.success) return;
+    if (!ack.data.ok) {
+      const code = ack.data.code as SignalingErrorCode;
+      if (code === 'rate_limited' || code === 'unavailable') return void setTimeout(() => this.socket.connected && this.rejoin(request), 2_000);
+      this.joined = null;
+      return this.events.fatal(new VaultError(code, USER_MESSAGES[code] ?? ack.data.message));
+    }
+    this.peerId = ack.data.peerId;
+    this.events.rejoined?.({ peerId: ack.data.peerId, peers: ack.data.peers });
   }
 
   /**
@@ -107,6 +155,7 @@ export class SignalingClient {
 
   /** Sender only: the transfer is verified, so the server closes the session and the link stops working. */
   async end(): Promise<void> {
+    this.joined = null; // the server disconnects us next: that is not a drop to recover from
     await this.socket
       .timeout(ACK_TIMEOUT_MS)
       .emitWithAck('end', {})
@@ -114,7 +163,10 @@ export class SignalingClient {
   }
 
   close(): void {
+    this.closed = true;
+    this.joined = null;
     this.socket.removeAllListeners();
+    this.socket.io.removeAllListeners();
     this.socket.disconnect();
   }
 

@@ -149,7 +149,7 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
         if (socket.data.sessionId || joining) return reply(fail('already_joined'));
         const parsed = parsePayload(JoinRequestSchema, payload, PAYLOAD_MAX);
         if (!parsed.ok) return reply(parsed);
-        const { sessionId, role, senderToken } = parsed.data;
+        const { sessionId, role, senderToken, rejoin } = parsed.data;
         joining = true;
         const outcome = await claim(sessionId, role, senderToken).finally(() => (joining = false));
         if (!outcome.ok) return reply(fail(outcome.code));
@@ -160,7 +160,7 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
         socket.data.sessionId = sessionId;
         socket.data.role = role;
         await socket.join([sessionRoom(sessionId), peerRoom(socket.data.peerId)]);
-        socket.to(sessionRoom(sessionId)).emit('peer-joined', { peerId: socket.data.peerId, role });
+        socket.to(sessionRoom(sessionId)).emit('peer-joined', { peerId: socket.data.peerId, role, ...(rejoin ? { rejoin } : {}) });
         logger.info('peer joined', { session: shortId(sessionId), role });
         reply({ ok: true, peerId: socket.data.peerId, peers: outcome.peers, iceServers: options.iceServers });
       } catch (error) {
@@ -208,13 +208,15 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
       }
     });
 
-    socket.on('disconnect', async () => {
+    socket.on('disconnect', async (why) => {
       const { sessionId, peerId } = socket.data;
       if (!sessionId) return;
       try {
         const left = await store.leave(sessionId, peerId);
         peerGone(sessionId, peerId);
-        if (left) io.to(sessionRoom(sessionId)).emit('peer-left', left);
+        // A page that closed its socket is gone; one that timed out may come back.
+        const reason = why === 'transport close' || why === 'client namespace disconnect' ? 'left' : 'lost';
+        if (left) io.to(sessionRoom(sessionId)).emit('peer-left', { ...left, reason });
       } catch (error) {
         logger.error('leave failed', { error: String(error) });
       }

@@ -30,6 +30,8 @@ export interface SendSessionOptions extends TransferConnection {
   chunkSize: number;
   /** Progress as the receiver acknowledges it: bytes written on the other side. */
   onProgress?: (progress: TransferProgress) => void;
+  /** A resumed connection got the receiver's request: it held `bytesKept` already. */
+  onResumed?: (resumed: { epoch: number; bytesKept: number }) => void;
   window?: FlowWindow;
 }
 
@@ -117,9 +119,14 @@ export class SendSession {
     return this.failure !== null || this.state.phase === 'done';
   }
 
-  /** Feed every frame that arrives on the current connection. Frames are handled one at a time. */
-  receive(data: Uint8Array): void {
+  /**
+   * Feed every frame that arrives; frames are handled one at a time. `from` names the
+   * connection it came on: a late frame of a replaced connection is ignored, never
+   * read under the new connection's keys and state.
+   */
+  receive(data: Uint8Array, from?: FramePort): void {
     const link = this.link;
+    if (from && from !== link.port) return;
     this.incoming = this.incoming
       .then(() => (link === this.link && !link.lost ? this.handle(data, link) : undefined))
       .catch((error) => {
@@ -163,11 +170,10 @@ export class SendSession {
     await control.send('manifest', { ...this.manifest, epoch: this.state.epoch });
     await this.until(link, () => this.state.phase !== 'awaiting-request');
     const state = this.state;
+    this.restartWindow(state.phase === 'sending' ? state.pending : new Map(), state.verified);
+    if (state.epoch > 0) this.options.onResumed?.({ epoch: state.epoch, bytesKept: this.window.acknowledged });
     if (state.phase === 'sending') {
-      this.restartWindow(state.pending, state.verified);
       for (const [fileId, fromIndex] of state.pending) await this.sendFile(this.files.get(fileId)!, fromIndex, link);
-    } else {
-      this.restartWindow(new Map(), state.verified);
     }
     await this.until(link, () => this.state.phase === 'done');
     return { ...this.progress, bytesDone: this.progress.bytesTotal, filesDone: this.progress.filesTotal };

@@ -76,7 +76,7 @@ describe('resuming a transfer after its connection dropped', () => {
           // Worst case first: every connection with the same connection keys, so only the
           // epoch separates them. Otherwise fresh keys per connection, as ECDH gives.
           const fixed = await deriveSessionKeys(linkKey, SESSION);
-          const keysFor = async (attempt: number) => (sameConnectionKeys ? fixed : deriveSessionKeys(generateLinkKey(), SESSION));
+          const keysFor = async () => (sameConnectionKeys ? fixed : deriveSessionKeys(generateLinkKey(), SESSION));
           const run = await resumableTransfer(
             datas.map((d, i) => source(`f${i}.bin`, d)),
             CHUNK,
