@@ -5,7 +5,7 @@ import { isTransferErrorCode, isVaultError, USER_MESSAGES, VaultError, type Vaul
 import type { Manifest } from '../protocol/messages';
 import type { Peer, SignalPlaintext } from '../protocol/signaling';
 import { channelPort, type ChannelPort } from '../rtc/channel-port';
-import { PeerLink, type Handshake } from '../rtc/peer-link';
+import { PeerLink, rtcSettings, type Handshake, type RtcSettings } from '../rtc/peer-link';
 import { SignalingClient } from '../rtc/signaling-client';
 import { chooseStorage } from '../storage/choose-storage';
 import { MEMORY_SINK_LIMIT } from '../storage/memory-sink';
@@ -59,7 +59,7 @@ export class ReceiverController {
   private port: ChannelPort | null = null;
   private worker: ReceiveWorkerClient | null = null;
   private sender: string | null = null;
-  private iceServers: RTCIceServer[] = [];
+  private rtc: RtcSettings = { iceServers: [] };
   private readonly urls: string[] = [];
   /** Verified files by id, for the zip; only verified files ever get here. */
   private readonly verified = new Map<string, Blob>();
@@ -109,7 +109,7 @@ export class ReceiverController {
         },
       });
       const joined = await this.signaling.join({ sessionId: this.sessionId, role: 'receiver' });
-      this.iceServers = joined.iceServers;
+      this.rtc = rtcSettings(joined);
       this.sender = joined.peers.find((p) => p.role === 'sender')?.peerId ?? null;
       this.update({ status: this.sender ? 'connecting' : 'waiting' });
     } catch (error) {
@@ -203,7 +203,7 @@ export class ReceiverController {
       // A fresh ephemeral key per connection attempt: forward secrecy (protocol §2).
       const ephemeral = await createEphemeral();
       if (this.store.latest().status === 'error') return;
-      this.link = new PeerLink(this.iceServers, false, ephemeral.publicKey, {
+      this.link = new PeerLink(this.rtc, false, ephemeral.publicKey, {
         signal: (body) => void this.signaling?.send(from, body),
         open: (channel, _maxMessageSize, handshake) => this.receive(channel, linkKey, ephemeral, handshake),
         failed: (error) => this.fail(error),
