@@ -44,7 +44,7 @@ export const ConfigSchema = z.object({
   // handed out only in a successful join's ack.
   TURN_URLS: urlList.pipe(z.array(TurnUrlSchema).min(1, 'lists no URL').max(10)).optional(),
   TURN_SECRET: z.string().min(16, 'must be at least 16 characters (coturn static-auth-secret)').max(512).optional(),
-  // Credentials must outlive a transfer: coturn checks the expiry on every allocation refresh.
+  // A credential should outlive the transfer it serves: once expired, coturn refuses it for new allocations.
   TURN_TTL_SECONDS: int(60, 7 * 24 * 3600).default(3600),
   // 'relay': browsers use only the TURN relay, never direct paths (hides their addresses from each other).
   ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
