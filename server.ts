@@ -68,6 +68,8 @@ const server = createServer((req, res) => {
 const io = attachSignaling(server, {
   store,
   iceServers: config.ICE_SERVERS,
+  turn: config.TURN_URLS && config.TURN_SECRET ? { urls: config.TURN_URLS, secret: config.TURN_SECRET, ttlSeconds: config.TURN_TTL_SECONDS } : undefined,
+  iceTransportPolicy: config.ICE_TRANSPORT_POLICY,
   logger,
   sweepIntervalMs: config.SESSION_SWEEP_SECONDS * 1000,
   limits,

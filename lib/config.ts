@@ -16,6 +16,22 @@ const jsonArray = z.string().transform((text, ctx) => {
   }
 });
 
+// turn: or turns: host[:port], optionally ?transport=udp|tcp (RFC 7065).
+const TurnUrlSchema = z.string().regex(/^turns?:[^\s?/]+(\?transport=(udp|tcp))?$/, 'must be turn:host[:port] or turns:host[:port], optionally ?transport=udp|tcp');
+
+/** A JSON array, or a comma-separated list: one URL per TURN listener (udp, tcp, tls). */
+const urlList = z.string().transform((text, ctx) => {
+  if (!text.trim().startsWith('[')) return text.split(',').map((url) => url.trim()).filter(Boolean);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be a JSON array of URLs or a comma-separated list' });
+    return z.NEVER;
+  }
+});
+
+const hasTurnEntry = (servers: { urls: string | string[] }[]) => servers.some((s) => [s.urls].flat().some((url) => /^turns?:/.test(url)));
+
 export const ConfigSchema = z.object({
   PORT: int(0, 65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -24,6 +40,14 @@ export const ConfigSchema = z.object({
   MAX_SESSIONS: int(1, 10_000_000).default(10_000),
   // Public STUN lets peers behind NATs find each other; set `[]` for LAN-only or tests.
   ICE_SERVERS: jsonArray.pipe(z.array(IceServerSchema).max(10)).default([{ urls: 'stun:stun.l.google.com:19302' }]),
+  // TURN relay with per-peer coturn REST credentials (lib/signaling/turn-credentials.ts),
+  // handed out only in a successful join's ack.
+  TURN_URLS: urlList.pipe(z.array(TurnUrlSchema).min(1, 'lists no URL').max(10)).optional(),
+  TURN_SECRET: z.string().min(16, 'must be at least 16 characters (coturn static-auth-secret)').max(512).optional(),
+  // A credential should outlive the transfer it serves: once expired, coturn refuses it for new allocations.
+  TURN_TTL_SECONDS: int(60, 7 * 24 * 3600).default(3600),
+  // 'relay': browsers use only the TURN relay, never direct paths (hides their addresses from each other).
+  ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   // Per-IP abuse limits (lib/signaling/abuse-limits.ts).
   RATE_LIMIT_SESSIONS_PER_MINUTE: int(1, 10_000_000).default(20),
@@ -39,9 +63,16 @@ export const ConfigSchema = z.object({
   // P2PVAULT_TEST=1 as well, so a stray variable alone cannot turn it on.
   P2PVAULT_TEST: z.literal('1').optional(),
   P2PVAULT_TEST_HOSTILE_RELAY: z.enum(HOSTILE_ATTACKS).optional(),
-}).refine((c) => !c.P2PVAULT_TEST_HOSTILE_RELAY || c.P2PVAULT_TEST === '1', {
-  path: ['P2PVAULT_TEST_HOSTILE_RELAY'],
-  message: 'is a test-only setting and needs P2PVAULT_TEST=1',
+}).superRefine((c, ctx) => {
+  if (c.P2PVAULT_TEST_HOSTILE_RELAY && c.P2PVAULT_TEST !== '1') {
+    ctx.addIssue({ code: 'custom', path: ['P2PVAULT_TEST_HOSTILE_RELAY'], message: 'is a test-only setting and needs P2PVAULT_TEST=1' });
+  }
+  // Half a TURN setup would hand out credentials coturn refuses, or none at all.
+  if (c.TURN_URLS && !c.TURN_SECRET) ctx.addIssue({ code: 'custom', path: ['TURN_SECRET'], message: 'is required when TURN_URLS is set' });
+  if (c.TURN_SECRET && !c.TURN_URLS) ctx.addIssue({ code: 'custom', path: ['TURN_URLS'], message: 'is required when TURN_SECRET is set' });
+  if (c.ICE_TRANSPORT_POLICY === 'relay' && !c.TURN_URLS && !hasTurnEntry(c.ICE_SERVERS)) {
+    ctx.addIssue({ code: 'custom', path: ['ICE_TRANSPORT_POLICY'], message: "'relay' needs a TURN server: set TURN_URLS and TURN_SECRET" });
+  }
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -29,6 +29,8 @@ function ensureDebianPackages() {
   if (run('sh', ['-c', 'command -v ip >/dev/null'], { stdio: 'ignore' }) !== 0) missing.push('iproute2');
   if (run('sh', ['-c', 'command -v redis-server >/dev/null'], { stdio: 'ignore' }) !== 0) missing.push('redis-server');
   if (!existsSync('/usr/sbin/nginx')) missing.push('nginx-light');
+  // coturn's turnserver, started by tests/e2e/turn.spec.ts itself (not the package's service).
+  if (run('sh', ['-c', 'command -v turnserver >/dev/null'], { stdio: 'ignore' }) !== 0) missing.push('coturn');
   if (missing.length === 0) return;
   if (!isRoot) {
     console.error(`Missing Debian packages: ${missing.join(' ')}. Install them (sudo apt-get install -y ${missing.join(' ')}) and rerun.`);

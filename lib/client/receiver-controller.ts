@@ -7,7 +7,7 @@ import { isTransferErrorCode, isVaultError, USER_MESSAGES, VaultError, type Vaul
 import type { Manifest } from '../protocol/messages';
 import type { Peer, PeerJoined, PeerLeft, SignalPlaintext } from '../protocol/signaling';
 import { channelPort, type ChannelPort } from '../rtc/channel-port';
-import { PeerLink, type Handshake } from '../rtc/peer-link';
+import { PeerLink, rtcSettings, type Handshake, type RtcSettings } from '../rtc/peer-link';
 import { SignalingClient } from '../rtc/signaling-client';
 import { chooseStorage } from '../storage/choose-storage';
 import { MEMORY_SINK_LIMIT } from '../storage/memory-sink';
@@ -61,7 +61,7 @@ export class ReceiverController {
   private port: ChannelPort | null = null;
   private worker: ReceiveWorkerClient | null = null;
   private sender: string | null = null;
-  private iceServers: RTCIceServer[] = [];
+  private rtc: RtcSettings = { iceServers: [] };
   private readonly urls: string[] = [];
   /** Verified files by id, for the zip; only verified files ever get here. */
   private readonly verified = new Map<string, Blob>();
@@ -110,14 +110,18 @@ export class ReceiverController {
         },
         peerJoined: (peer) => this.onPeerJoined(peer),
         peerLeft: (peer) => this.onPeerLeft(peer),
-        rejoined: ({ peers }) => this.onRejoined(peers),
+        rejoined: (joined) => {
+          // Fresh TURN credentials come with every join.
+          this.rtc = rtcSettings(joined);
+          this.onRejoined(joined.peers);
+        },
         // Once the channel is open the transfer no longer needs signaling (it may expire or end).
         fatal: (error) => {
           if (!this.port) this.fail(error);
         },
       });
       const joined = await this.signaling.join({ sessionId: this.sessionId, role: 'receiver' });
-      this.iceServers = joined.iceServers;
+      this.rtc = rtcSettings(joined);
       this.sender = joined.peers.find((p) => p.role === 'sender')?.peerId ?? null;
       this.update({ status: this.sender ? 'connecting' : 'waiting' });
     } catch (error) {
@@ -236,7 +240,7 @@ export class ReceiverController {
       if (this.store.latest().status === 'error') return;
       const resuming = this.worker !== null;
       this.link = new PeerLink(
-        this.iceServers,
+        this.rtc,
         false,
         ephemeral.publicKey,
         {

@@ -5,7 +5,7 @@ import { ApiErrorSchema, CreateSessionResponseSchema } from '../protocol/api';
 import { isSignalingErrorCode, isTransferErrorCode, isVaultError, USER_MESSAGES, VaultError, type VaultErrorCode } from '../protocol/errors';
 import type { Peer, PeerJoined, PeerLeft, SignalPlaintext } from '../protocol/signaling';
 import { channelPort, type ChannelPort } from '../rtc/channel-port';
-import { PeerLink, type Handshake } from '../rtc/peer-link';
+import { PeerLink, rtcSettings, type Handshake, type RtcSettings } from '../rtc/peer-link';
 import { SignalingClient } from '../rtc/signaling-client';
 import { chunkSizeFor } from '../transfer/chunking';
 import { fileSourceFromBlob } from '../transfer/file-source';
@@ -82,7 +82,7 @@ export class SenderController {
   private roster: roster.Roster;
   private phase: Phase = 'idle';
   private readonly total: TransferProgress;
-  private iceServers: RTCIceServer[] = [];
+  private rtc: RtcSettings = { iceServers: [] };
   private disposed = false;
   private ended = false;
   /** Signaling closed (expired, shut down) while transfers ran: no one new can join. */
@@ -131,11 +131,15 @@ export class SenderController {
         rejected: (from, error) => this.onRejected(from, error),
         peerJoined: (peer) => void this.onPeer(peer, linkKey, keys),
         peerLeft: (peer) => this.onPeerLeft(peer),
-        rejoined: ({ peers }) => this.onRejoined(peers, linkKey, keys),
+        rejoined: (joined) => {
+          // Fresh TURN credentials come with every join.
+          this.rtc = rtcSettings(joined);
+          this.onRejoined(joined.peers, linkKey, keys);
+        },
         fatal: (error) => this.onSignalingClosed(error),
       });
       const joined = await this.signaling.join({ sessionId: created.id, role: 'sender', senderToken: created.senderToken });
-      this.iceServers = joined.iceServers;
+      this.rtc = rtcSettings(joined);
       this.phase = 'running';
       this.publish({ link: buildShareLink(this.origin, created.id, encodeLinkKey(linkKey)), expiresAt: created.expiresAt });
       for (const peer of joined.peers) void this.onPeer(peer, linkKey, keys);
@@ -266,7 +270,7 @@ export class SenderController {
       // A fresh ephemeral key per connection attempt: forward secrecy (protocol §2).
       const ephemeral = await createEphemeral();
       if (this.connections.get(connection.peerId) !== connection) return;
-      const link = (connection.link = new PeerLink(this.iceServers, true, ephemeral.publicKey, {
+      const link = (connection.link = new PeerLink(this.rtc, true, ephemeral.publicKey, {
         signal: (body) => void this.signaling?.send(connection.peerId, body),
         open: (channel, maxMessageSize, handshake) => void this.open(connection, channel, maxMessageSize, linkKey, keys, ephemeral, handshake),
         failed: (error) => (connection.session ? this.connectionLost(connection, error, { link }, linkKey, keys) : this.failReceiver(connection, error)),
@@ -320,7 +324,7 @@ export class SenderController {
       const ephemeral = await createEphemeral();
       if (this.connections.get(connection.peerId) !== connection || connection.link) return;
       const link = (connection.link = new PeerLink(
-        this.iceServers,
+        this.rtc,
         true,
         ephemeral.publicKey,
         {

@@ -44,6 +44,7 @@ export const TRANSFER_ERROR_CODES = [
   'peer_left', // the other side left the session
   'channel_closed', // the DataChannel closed before the transfer finished
   'connection_failed', // WebRTC could not connect
+  'no_route', // ICE found no working path, neither direct nor through the TURN relay
   'not_authentic', // key confirmation failed: the peer does not hold K or the connection was swapped
   'session_closed', // the signaling session ended
   'cancelled', // a person stopped the transfer
@@ -106,6 +107,7 @@ export const USER_MESSAGES: Record<VaultErrorCode, string> = {
   peer_left: 'The other browser left.',
   channel_closed: 'The connection closed before the transfer finished.',
   connection_failed: 'Could not connect the two browsers directly.',
+  no_route: 'No network route to the other browser could be found, neither direct nor through the relay server.',
   not_authentic: 'Connection not authentic: the other browser could not prove it holds this link’s key. Nothing was sent.',
   session_closed: 'The session was closed by the server.',
   cancelled: 'The transfer was cancelled.',

@@ -64,12 +64,24 @@ export const IceServerSchema = z
   .strict();
 export type IceServer = z.infer<typeof IceServerSchema>;
 
+/** RTCConfiguration.iceTransportPolicy: 'relay' = only through TURN. */
+export const IceTransportPolicySchema = z.enum(['all', 'relay']);
+export type IceTransportPolicy = z.infer<typeof IceTransportPolicySchema>;
+
 export type ErrorAck = { ok: false; code: SignalingErrorCode; message: string };
-export type JoinAck = { ok: true; peerId: string; peers: Peer[]; iceServers: IceServer[] } | ErrorAck;
+export type JoinAck =
+  | { ok: true; peerId: string; peers: Peer[]; iceServers: IceServer[]; iceTransportPolicy?: IceTransportPolicy }
+  | ErrorAck;
 export type SignalAck = { ok: true } | ErrorAck;
 
 export const JoinAckSchema = z.union([
-  z.object({ ok: z.literal(true), peerId: PeerIdSchema, peers: z.array(PeerSchema), iceServers: z.array(IceServerSchema) }),
+  z.object({
+    ok: z.literal(true),
+    peerId: PeerIdSchema,
+    peers: z.array(PeerSchema),
+    iceServers: z.array(IceServerSchema),
+    iceTransportPolicy: IceTransportPolicySchema.optional(),
+  }),
   z.object({ ok: z.literal(false), code: z.string(), message: z.string() }),
 ]);
 

@@ -1,5 +1,5 @@
 import { VaultError } from '../protocol/errors';
-import type { IceServer, SignalPlaintext } from '../protocol/signaling';
+import type { IceServer, IceTransportPolicy, SignalPlaintext } from '../protocol/signaling';
 import { certificateFingerprint, sdpFingerprints } from './fingerprints';
 import type { SignalBody } from './signaling-client';
 
@@ -21,6 +21,17 @@ export interface PeerLinkOptions {
   connectTimeoutMs?: number;
   /** Sent in the sealed answer so the sender knows this receiver again under a new peer id. */
   token?: string;
+}
+
+/** The RTCConfiguration a join ack prescribes: which servers, and whether only the relay. */
+export interface RtcSettings {
+  iceServers: IceServer[];
+  iceTransportPolicy?: IceTransportPolicy;
+}
+
+/** Just the ICE part of a join ack (which also names peers the link must not keep). */
+export function rtcSettings(joined: RtcSettings): RtcSettings {
+  return { iceServers: joined.iceServers, iceTransportPolicy: joined.iceTransportPolicy };
 }
 
 export interface PeerLinkEvents {
@@ -54,21 +65,40 @@ export class PeerLink {
   private remoteSdp = '';
   private closed = false;
   private disconnectedTimer: ReturnType<typeof setTimeout> | null = null;
+  private localCandidates = 0;
+  /** The last ICE server error (e.g. a TURN server refusing the credential), for the failure's detail. */
+  private serverError = '';
 
   constructor(
-    iceServers: IceServer[],
+    settings: RtcSettings,
     private readonly initiator: boolean,
     private readonly localDh: string,
     private readonly events: PeerLinkEvents,
     private readonly options: PeerLinkOptions = {},
   ) {
-    this.pc = new RTCPeerConnection({ iceServers });
+    this.pc = new RTCPeerConnection({ iceServers: settings.iceServers, iceTransportPolicy: settings.iceTransportPolicy ?? 'all' });
     this.pc.onicecandidate = ({ candidate }) => {
-      if (candidate) this.events.signal({ type: 'ice', data: candidate.toJSON() as Extract<SignalPlaintext, { type: 'ice' }>['data'] });
+      if (!candidate?.candidate) return;
+      this.localCandidates++;
+      this.events.signal({ type: 'ice', data: candidate.toJSON() as Extract<SignalPlaintext, { type: 'ice' }>['data'] });
+    };
+    this.pc.onicecandidateerror = (event) => {
+      this.serverError = `${event.url}: ${event.errorCode} ${event.errorText}`;
+    };
+    // Not one local candidate means no path can ever be found (typically relay-only
+    // with a TURN server that refused us): say so now rather than after the timeout.
+    this.pc.onicegatheringstatechange = () => {
+      if (this.pc.iceGatheringState === 'complete' && this.localCandidates === 0) this.noRoute('no ICE candidate gathered');
+    };
+    this.pc.oniceconnectionstatechange = () => {
+      if (this.pc.iceConnectionState === 'failed') this.noRoute('ICE failed');
     };
     this.pc.onconnectionstatechange = () => {
       const state = this.pc.connectionState;
-      if (state === 'failed') this.fail('connection_failed', 'the peer-to-peer connection failed');
+      if (state === 'failed') {
+        if (this.opened) this.fail('connection_failed', 'the peer-to-peer connection failed');
+        else this.noRoute('the connection failed');
+      }
       if (state === 'disconnected') {
         this.disconnectedTimer ??= setTimeout(() => this.fail('connection_failed', 'the peer-to-peer connection was lost'), DISCONNECTED_GRACE_MS);
       } else if (this.disconnectedTimer) {
@@ -78,9 +108,7 @@ export class PeerLink {
     };
     this.pc.ondatachannel = ({ channel }) => this.watch(channel);
     const timeout = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
-    this.timer = setTimeout(() => {
-      if (!this.opened) this.fail('connection_failed', `no direct connection within ${Math.round(timeout / 1000)} seconds`);
-    }, timeout);
+    this.timer = setTimeout(() => this.noRoute(`not connected within ${Math.round(timeout / 1000)} seconds`), timeout);
   }
 
   async start(): Promise<void> {
@@ -165,7 +193,12 @@ export class PeerLink {
     }
   }
 
-  private fail(code: 'connection_failed' | 'protocol_violation', message: string): void {
+  /** Before the channel opened, every ICE failure means the same to a person: no path at all. */
+  private noRoute(why: string): void {
+    if (!this.opened) this.fail('no_route', this.serverError ? `${why} (${this.serverError})` : why);
+  }
+
+  private fail(code: 'connection_failed' | 'no_route' | 'protocol_violation', message: string): void {
     if (this.closed) return;
     this.close();
     this.events.failed(new VaultError(code, message));

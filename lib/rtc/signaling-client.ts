@@ -10,6 +10,7 @@ import {
   SignalDeliverySchema,
   type ClientToServerEvents,
   type IceServer,
+  type JoinAck,
   type JoinRequest,
   type Peer,
   type PeerJoined,
@@ -35,7 +36,7 @@ export interface SignalingEvents {
   peerJoined(peer: PeerJoined): void;
   peerLeft(peer: PeerLeft): void;
   /** The socket reconnected and joined again: this page now has a new peer id. */
-  rejoined?(joined: { peerId: string; peers: Peer[] }): void;
+  rejoined?(joined: Extract<JoinAck, { ok: true }>): void;
   /** An envelope from `from` did not open, did not validate or was replayed. */
   rejected(from: string, error: VaultError): void;
   /** A failure that ends this session for this page (session closed). */
@@ -131,7 +132,7 @@ export class SignalingClient {
       return this.events.fatal(new VaultError(code, USER_MESSAGES[code] ?? ack.data.message));
     }
     this.peerId = ack.data.peerId;
-    this.events.rejoined?.({ peerId: ack.data.peerId, peers: ack.data.peers });
+    this.events.rejoined?.(ack.data);
   }
 
   /**

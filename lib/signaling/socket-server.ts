@@ -9,6 +9,7 @@ import {
   type ClientToServerEvents,
   type ErrorAck,
   type IceServer,
+  type IceTransportPolicy,
   type Role,
   type ServerToClientEvents,
 } from '../protocol/signaling';
@@ -19,6 +20,7 @@ import type { Delivery, RelayTamper } from './hostile-relay';
 import { PeerDirectory } from './peer-directory';
 import { newPeerId } from './secrets';
 import type { JoinOutcome, SessionStore } from './session-store';
+import { turnIceServer, type TurnSettings } from './turn-credentials';
 import { parsePayload } from './validate';
 
 // Socket.IO rooms as the session manager (protocol §2). The server relays sealed
@@ -43,6 +45,9 @@ export type SignalingServer = Server<ClientToServerEvents, ServerToClientEvents,
 export interface SignalingOptions {
   store: SessionStore;
   iceServers: IceServer[];
+  /** A TURN relay: each peer that joins gets its own short-lived credential for it. */
+  turn?: TurnSettings;
+  iceTransportPolicy?: IceTransportPolicy;
   logger: Logger;
   sweepIntervalMs: number;
   limits: AbuseLimits;
@@ -76,6 +81,12 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
     ...(options.adapter ? { adapter: options.adapter } : {}),
   });
 
+  // Relay credentials are minted only here, for a peer that has just joined a live
+  // session: a failed join, the HTTP API and the pages never carry one.
+  const iceFor = (peerId: string) => ({
+    iceServers: options.turn ? [...options.iceServers, turnIceServer(options.turn, peerId)] : options.iceServers,
+    ...(options.iceTransportPolicy ? { iceTransportPolicy: options.iceTransportPolicy } : {}),
+  });
   const relay = options.tamper ?? ((delivery: Delivery) => [delivery]);
   const directory = new PeerDirectory();
   // Only a cluster adapter carries server-side events; the in-memory one only warns.
@@ -162,7 +173,7 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
         await socket.join([sessionRoom(sessionId), peerRoom(socket.data.peerId)]);
         socket.to(sessionRoom(sessionId)).emit('peer-joined', { peerId: socket.data.peerId, role, ...(rejoin ? { rejoin } : {}) });
         logger.info('peer joined', { session: shortId(sessionId), role });
-        reply({ ok: true, peerId: socket.data.peerId, peers: outcome.peers, iceServers: options.iceServers });
+        reply({ ok: true, peerId: socket.data.peerId, peers: outcome.peers, ...iceFor(socket.data.peerId) });
       } catch (error) {
         logger.error('join failed', { error: String(error) });
         reply(fail('unavailable'));

@@ -83,7 +83,7 @@ describe('two instances on Redis', () => {
     // The receiver leaving on B is announced to the sender on A.
     const left = nextEvent(p.sender, 'peer-left');
     p.receiver.disconnect();
-    expect(await left).toEqual({ peerId: p.receiverId, role: 'receiver' });
+    expect(await left).toEqual({ peerId: p.receiverId, role: 'receiver', reason: 'left' });
     // A, which relayed to that receiver before, has been told it is gone (B saw it leave).
     expect(await emitAck<Ack>(p.sender, 'signal', { to: p.receiverId, envelope: envelope() })).toMatchObject({ code: 'unknown_peer' });
     // A new receiver joining on B is reachable from A at once.

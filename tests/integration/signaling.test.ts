@@ -61,7 +61,7 @@ describe('a session made by the API is joinable over Socket.IO', () => {
     const p = await pair();
     const left = nextEvent(p.sender, 'peer-left');
     p.receiver.disconnect();
-    expect(await left).toEqual({ peerId: p.receiverId, role: 'receiver' });
+    expect(await left).toEqual({ peerId: p.receiverId, role: 'receiver', reason: 'left' });
   });
 
   it('logs JSON lines with short session ids and no token, peer id or envelope', async () => {

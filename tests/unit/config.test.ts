@@ -29,4 +29,37 @@ describe('configuration from the environment', () => {
     expect(() => loadConfig({ P2PVAULT_TEST: '1', P2PVAULT_TEST_HOSTILE_RELAY: 'eavesdrop' })).toThrow(/P2PVAULT_TEST_HOSTILE_RELAY/);
     expect(loadConfig({ P2PVAULT_TEST: '1', P2PVAULT_TEST_HOSTILE_RELAY: 'replay' }).P2PVAULT_TEST_HOSTILE_RELAY).toBe('replay');
   });
+
+  it('reads TURN settings as a JSON array or a comma-separated list, with defaults for the rest', () => {
+    const secret = 'a-coturn-static-auth-secret';
+    expect(loadConfig({})).toMatchObject({ TURN_TTL_SECONDS: 3600, ICE_TRANSPORT_POLICY: 'all' });
+    expect(loadConfig({}).TURN_URLS).toBeUndefined();
+    const json = loadConfig({ TURN_URLS: '["turn:turn.example:3478?transport=udp","turns:turn.example:5349"]', TURN_SECRET: secret });
+    expect(json.TURN_URLS).toEqual(['turn:turn.example:3478?transport=udp', 'turns:turn.example:5349']);
+    const list = loadConfig({ TURN_URLS: 'turn:127.0.0.1:3478, turn:[::1]:3478?transport=tcp', TURN_SECRET: secret, TURN_TTL_SECONDS: '600', ICE_TRANSPORT_POLICY: 'relay' });
+    expect(list).toMatchObject({ TURN_URLS: ['turn:127.0.0.1:3478', 'turn:[::1]:3478?transport=tcp'], TURN_SECRET: secret, TURN_TTL_SECONDS: 600, ICE_TRANSPORT_POLICY: 'relay' });
+  });
+  it('refuses half a TURN setup, naming the missing variable', () => {
+    expect(() => loadConfig({ TURN_URLS: 'turn:turn.example:3478' })).toThrow(/TURN_SECRET: is required when TURN_URLS is set/);
+    expect(() => loadConfig({ TURN_SECRET: 'a-coturn-static-auth-secret' })).toThrow(/TURN_URLS: is required when TURN_SECRET is set/);
+  });
+  it('refuses bad TURN values', () => {
+    const secret = 'a-coturn-static-auth-secret';
+    for (const [env, name] of [
+      [{ TURN_URLS: 'stun:turn.example:3478', TURN_SECRET: secret }, 'TURN_URLS'],
+      [{ TURN_URLS: 'turn:turn.example:3478?transport=sctp', TURN_SECRET: secret }, 'TURN_URLS'],
+      [{ TURN_URLS: '["turn:a"', TURN_SECRET: secret }, 'TURN_URLS'],
+      [{ TURN_URLS: '[]', TURN_SECRET: secret }, 'TURN_URLS'],
+      [{ TURN_URLS: 'turn:a', TURN_SECRET: 'short' }, 'TURN_SECRET'],
+      [{ TURN_URLS: 'turn:a', TURN_SECRET: secret, TURN_TTL_SECONDS: '10' }, 'TURN_TTL_SECONDS'],
+      [{ ICE_TRANSPORT_POLICY: 'direct' }, 'ICE_TRANSPORT_POLICY'],
+    ] as const) {
+      expect(() => loadConfig(env)).toThrow(new RegExp(`  ${name}[.:]`));
+    }
+  });
+  it("refuses the 'relay' policy without any TURN server to relay through", () => {
+    expect(() => loadConfig({ ICE_TRANSPORT_POLICY: 'relay' })).toThrow(/ICE_TRANSPORT_POLICY: 'relay' needs a TURN server/);
+    const statics = '[{"urls":"turn:turn.example:3478","username":"u","credential":"c"}]';
+    expect(loadConfig({ ICE_TRANSPORT_POLICY: 'relay', ICE_SERVERS: statics }).ICE_TRANSPORT_POLICY).toBe('relay');
+  });
 });
