@@ -17,7 +17,7 @@ import { RateMeter } from '../transfer/rate-meter';
 import { shownError } from './errors';
 import type { StorageDecision } from './receive-worker-protocol';
 import { ReceiveWorkerClient } from './receive-worker-client';
-import { MAX_RESUME_ATTEMPTS, RESUME_ATTEMPT_MS } from './resume-policy';
+import { MAX_RESUME_ATTEMPTS, RESUME_ATTEMPT_MS, resumeDelayMs } from './resume-policy';
 import { SnapshotStore } from './snapshot-store';
 import { detectStorage, pickSaveLocation, removeIncoming } from './storage-capabilities';
 import { INITIAL_RECEIVER_SNAPSHOT, type ReceiverSnapshot } from './transfer-status';
@@ -268,9 +268,13 @@ export class ReceiverController {
     this.attempt++;
     if (this.attempt > MAX_RESUME_ATTEMPTS) return this.fail(new VaultError('connection_lost', CONNECTION_LOST), CONNECTION_LOST);
     this.update({ status: 'reconnecting', speed: null, reconnect: { attempt: this.attempt, maxAttempts: MAX_RESUME_ATTEMPTS } });
-    this.askForOffer();
     if (this.attemptTimer) clearTimeout(this.attemptTimer);
-    this.attemptTimer = setTimeout(() => this.connectionLost(new VaultError('connection_failed', 'no new connection')), RESUME_ATTEMPT_MS);
+    // The sender may be offering already; ask anyway (after the backoff), in case only we noticed.
+    const delay = resumeDelayMs(this.attempt);
+    this.attemptTimer = setTimeout(() => {
+      this.askForOffer();
+      this.attemptTimer = setTimeout(() => this.connectionLost(new VaultError('connection_failed', 'no new connection')), RESUME_ATTEMPT_MS);
+    }, delay);
   }
 
   /** Asks the sender (sealed) for a new offer; the sender may already be making one. */

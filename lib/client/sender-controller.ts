@@ -63,6 +63,8 @@ interface Connection {
   attempt: number;
   attemptTimer: ReturnType<typeof setTimeout> | null;
   offeredAt: number;
+  /** The receiver's latest attempt number that asked us for an offer. */
+  askedAttempt: number;
   /** The server said its page closed: a drop now is final. */
   left: boolean;
 }
@@ -183,21 +185,22 @@ export class SenderController {
   }
 
   private onSignal(from: string, message: SignalPlaintext, linkKey: Uint8Array, keys: SessionKeys): void {
-    if (message.type === 'reconnect') return this.onReconnectAsked(from, message.data.token, linkKey, keys);
+    if (message.type === 'reconnect') return this.onReconnectAsked(from, message.data, linkKey, keys);
     const connection = this.connections.get(from);
     if (!connection) return;
     if (message.type === 'answer' && message.data.token) connection.token ??= message.data.token;
     if (message.type !== 'abort') return void connection.link?.handle(message);
     connection.peerAborted = true;
     const { code } = message.data;
-    this.failReceiver(connection, new VaultError(code, USER_MESSAGES[code]), abortDetail(code));
+    const detail = connection.session ? `The recipient stopped the transfer. ${USER_MESSAGES[code]}` : abortDetail(code);
+    this.failReceiver(connection, new VaultError(code, USER_MESSAGES[code]), detail);
   }
 
   /**
    * A receiver asks for a new connection: its side dropped, or its signaling came back
    * under a new peer id (it names its transfer by the token from its sealed answer).
    */
-  private onReconnectAsked(from: string, token: string, linkKey: Uint8Array, keys: SessionKeys): void {
+  private onReconnectAsked(from: string, { token, attempt }: { token: string; attempt: number }, linkKey: Uint8Array, keys: SessionKeys): void {
     let connection = this.connections.get(from);
     if (!connection) {
       connection = [...this.connections.values()].find((c) => c.token === token);
@@ -209,6 +212,8 @@ export class SenderController {
       this.connections.set(from, connection);
     }
     if (connection.token !== null && connection.token !== token) return;
+    const retry = attempt > connection.askedAttempt;
+    connection.askedAttempt = attempt;
     if (!connection.session) {
       // It never got a channel: start its connection over.
       connection.link?.close();
@@ -216,8 +221,9 @@ export class SenderController {
       return void this.connect(connection, linkKey, keys);
     }
     if (connection.port) return this.connectionLost(connection, new VaultError('channel_closed', 'the recipient lost the connection'), {}, linkKey, keys);
-    // Already restoring it: a fresh offer stands, an old one is replaced.
-    if (performance.now() - connection.offeredAt > OFFER_FRESH_MS) void this.resumeAttempt(connection, linkKey, keys);
+    // Already restoring it: a fresh offer stands, unless the receiver says its side of
+    // it failed (a later attempt number); an old one is replaced.
+    if (retry || performance.now() - connection.offeredAt > OFFER_FRESH_MS) void this.resumeAttempt(connection, linkKey, keys);
   }
 
   /** Our signaling came back under a new peer id: offers made meanwhile were lost. */
@@ -256,6 +262,7 @@ export class SenderController {
       attempt: 0,
       attemptTimer: null,
       offeredAt: 0,
+      askedAttempt: 0,
       left: false,
     };
     this.connections.set(peer.peerId, connection);
@@ -387,6 +394,7 @@ export class SenderController {
     if (connection.attemptTimer) clearTimeout(connection.attemptTimer);
     connection.attemptTimer = null;
     connection.attempt = 0;
+    connection.askedAttempt = 0;
     this.roster = roster.resumed(this.roster, connection.peerId, kept);
     this.publish();
   }

@@ -72,3 +72,28 @@ test('a sender whose receiver closed the page mid-transfer is told so within 5 s
   await expect(row.getByTestId('error')).toHaveAttribute('data-code', 'peer_left');
   await expect(row).toContainText('The recipient left');
 });
+
+test('when no new connection can be made, both sides give up after the last attempt, say so, and offer nothing', async ({ browser, baseURL }) => {
+  const sender = await openPeer(browser, baseURL!);
+  await sender.goto('/');
+  await sender.getByTestId('file-input').setInputFiles({ name: 'ten.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(10 * 1024 * 1024, 3) });
+  await sender.getByTestId('share-button').click();
+  const link = await sender.getByTestId('share-link').inputValue();
+  const receiver = await openPeer(browser, baseURL!);
+  const probe = await rtcProbe(receiver);
+  const valve = await frameValve(receiver, 12);
+  await receiver.goto(link);
+  await expect(receiver.getByTestId('progress')).not.toHaveAttribute('aria-valuenow', '0', { timeout: 30_000 });
+  await probe.blockNewConnections();
+  await probe.closeConnections();
+  await valve.release();
+  // The attempts are shown while they run…
+  await expect(receiver.getByTestId('reconnect')).toContainText(/attempt \d of 5/);
+  // …and after the last one both pages name the failure.
+  await expect(receiver.getByTestId('error')).toHaveAttribute('data-code', 'connection_lost', { timeout: 30_000 });
+  await expect(receiver.getByTestId('error')).toContainText('could not be restored after 5 attempts');
+  await expect(receiver.getByTestId('download')).toHaveCount(0);
+  const row = sender.getByTestId('receiver-row');
+  await expect(row).toHaveAttribute('data-status', 'failed', { timeout: 5_000 });
+  await expect(row.getByTestId('error')).toHaveAttribute('data-code', 'connection_lost');
+});

@@ -6,6 +6,7 @@ import type { Page } from '@playwright/test';
 interface ProbeWindow {
   __pcs: RTCPeerConnection[];
   __channelBytes: number[];
+  __blocked: boolean;
 }
 
 export async function rtcProbe(page: Page): Promise<{
@@ -13,16 +14,21 @@ export async function rtcProbe(page: Page): Promise<{
   closeConnections: () => Promise<number>;
   /** Bytes handed to `send` per DataChannel, in the order the channels first sent. */
   channelBytes: () => Promise<number[]>;
+  /** From now on no new PeerConnection of the page can connect, as with the network gone. */
+  blockNewConnections: () => Promise<void>;
 }> {
   await page.context().addInitScript(() => {
     const w = window as unknown as ProbeWindow;
     w.__pcs = [];
     w.__channelBytes = [];
+    w.__blocked = false;
     const Native = window.RTCPeerConnection;
     window.RTCPeerConnection = class extends Native {
       constructor(...args: ConstructorParameters<typeof RTCPeerConnection>) {
         super(...args);
         w.__pcs.push(this);
+        // "No network": a connection made now can never be set up.
+        if (w.__blocked) this.setRemoteDescription = () => Promise.reject(new Error('no network (test)'));
       }
     };
     const send = RTCDataChannel.prototype.send as (this: RTCDataChannel, data: unknown) => void;
@@ -42,5 +48,9 @@ export async function rtcProbe(page: Page): Promise<{
         return pcs.length;
       }),
     channelBytes: () => page.evaluate(() => [...(window as unknown as ProbeWindow).__channelBytes]),
+    blockNewConnections: () =>
+      page.evaluate(() => {
+        (window as unknown as ProbeWindow).__blocked = true;
+      }),
   };
 }
