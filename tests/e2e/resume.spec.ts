@@ -30,10 +30,12 @@ test('a 50 MB transfer resumes after the receiver’s connection fails, byte-ide
     await expect(receiver.getByTestId('progress')).toHaveAttribute('aria-valuenow', /^(4[0-9]|5[0-5])$/, { timeout: 60_000 });
 
     expect(await receiverProbe.closeConnections()).toBe(1);
+    const droppedAt = Date.now();
     // Frames held back belong to the dead connection; the new one must flow freely.
     await valve.release();
     // Both sides notice and restore the connection by themselves.
     await expect(sender.getByTestId('receiver-row').getByTestId('resumed')).toBeVisible({ timeout: 30_000 });
+    test.info().annotations.push({ type: 'resumed after', description: `${Date.now() - droppedAt} ms` });
     await expect(receiver.getByTestId('status')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
     await expect(sender.getByTestId('status')).toHaveAttribute('data-status', 'done');
 
@@ -67,10 +69,12 @@ test('a sender whose receiver closed the page mid-transfer is told so within 5 s
   await receiver.goto(link);
   await expect(receiver.getByTestId('progress')).not.toHaveAttribute('aria-valuenow', '0', { timeout: 30_000 });
   await receiver.close({ runBeforeUnload: false });
+  const closedAt = Date.now();
   const row = sender.getByTestId('receiver-row');
   await expect(row).toHaveAttribute('data-status', 'failed', { timeout: 5_000 });
   await expect(row.getByTestId('error')).toHaveAttribute('data-code', 'peer_left');
   await expect(row).toContainText('The recipient left');
+  test.info().annotations.push({ type: 'told after', description: `${Date.now() - closedAt} ms` });
 });
 
 test('when no new connection can be made, both sides give up after the last attempt, say so, and offer nothing', async ({ browser, baseURL }) => {
@@ -86,6 +90,7 @@ test('when no new connection can be made, both sides give up after the last atte
   await expect(receiver.getByTestId('progress')).not.toHaveAttribute('aria-valuenow', '0', { timeout: 30_000 });
   await probe.blockNewConnections();
   await probe.closeConnections();
+  const droppedAt = Date.now();
   await valve.release();
   // The attempts are shown while they run…
   await expect(receiver.getByTestId('reconnect')).toContainText(/attempt \d of 5/);
@@ -96,4 +101,5 @@ test('when no new connection can be made, both sides give up after the last atte
   const row = sender.getByTestId('receiver-row');
   await expect(row).toHaveAttribute('data-status', 'failed', { timeout: 5_000 });
   await expect(row.getByTestId('error')).toHaveAttribute('data-code', 'connection_lost');
+  test.info().annotations.push({ type: 'both gave up after', description: `${Date.now() - droppedAt} ms` });
 });
