@@ -201,7 +201,13 @@ export class ReceiverController {
   private onRejoined(peers: Peer[]): void {
     const sender = peers.find((p) => p.role === 'sender')?.peerId ?? null;
     if (sender) this.sender = sender;
-    if (this.attempt > 0) this.askForOffer();
+    if (this.attempt > 0) return this.askForOffer();
+    if (this.worker || !this.sender) return;
+    // Not started yet: the sender forgot us when our socket dropped, and takes a
+    // rejoined peer for someone resuming. Ask it to begin again.
+    this.teardownPeer();
+    this.update({ status: 'connecting' });
+    void this.signaling?.send(this.sender, { type: 'reconnect', data: { token: this.token, attempt: 1 } }).catch(() => {});
   }
 
   private onPeerLeft(peer: PeerLeft): void {

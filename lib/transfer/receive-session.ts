@@ -45,6 +45,8 @@ interface IncomingFile {
 interface Link extends TransferConnection {
   control: ControlChannel;
   confirmed: boolean;
+  /** Dropped: its frames still count, but nothing more is sent on it. */
+  detached: boolean;
 }
 
 /** The manifest as the sender describes the transfer, whatever the connection's epoch. */
@@ -87,12 +89,15 @@ export class ReceiveSession {
     return this.state.phase === 'done' || this.failure !== null;
   }
 
-  /** Feed every frame that arrives on the current connection. */
+  /**
+   * Feed every frame that arrives. A frame that arrived before its connection dropped
+   * is authentic and in order, so it is still handled (after the drop, before the next
+   * connection's frames); only what it would send back is dropped.
+   */
   receive(data: Uint8Array): void {
     const link = this.link;
-    this.incoming = this.incoming
-      .then(() => (link && link === this.link ? this.handle(data, link) : undefined))
-      .catch((error) => this.fail(error));
+    if (!link) return;
+    this.incoming = this.incoming.then(() => this.handle(data, link)).catch((error) => this.fail(error));
   }
 
   fail(error: unknown, tellPeer = true): void {
@@ -105,19 +110,28 @@ export class ReceiveSession {
     this.settle.reject(this.failure);
   }
 
-  /** The connection dropped: frames still queued from it are ignored, accepted chunks are written. */
+  /** The connection dropped: frames that arrived on it are still handled, later ones are not taken. */
   detach(): void {
+    if (this.link) this.link.detached = true;
     this.link = null;
   }
 
   /** The next connection: the sender's hello, then its manifest under a later epoch. */
   attach(connection: TransferConnection): void {
+    this.detach();
     this.link = this.makeLink(connection);
   }
 
   private makeLink(connection: TransferConnection): Link {
-    const control = new ControlChannel(connection.keys, connection.port, 'receiver-to-sender', 'sender-to-receiver');
-    return { ...connection, control, confirmed: false };
+    // Sealed under this connection's keys, a frame must never go out on the next one.
+    const port = { ...connection.port, send: (frame: Uint8Array) => (link.detached ? undefined : connection.port.send(frame)) };
+    const link: Link = {
+      ...connection,
+      control: new ControlChannel(connection.keys, port, 'receiver-to-sender', 'sender-to-receiver'),
+      confirmed: false,
+      detached: false,
+    };
+    return link;
   }
 
   private async handle(data: Uint8Array, link: Link): Promise<void> {
@@ -210,7 +224,7 @@ export class ReceiveSession {
       this.options.onProgress?.({ ...this.progress });
       // Acks only inform the sender's flow window; one lost with its connection is
       // replaced by the resumed request.
-      if (incoming.chunks % ACK_EVERY_CHUNKS === 0 && !frame.last && link === this.link) {
+      if (incoming.chunks % ACK_EVERY_CHUNKS === 0 && !frame.last) {
         await link.control.send('ack', { fileId, received: incoming.bytes, verified: false }).catch(() => {});
       }
     });
@@ -233,9 +247,7 @@ export class ReceiveSession {
     this.progress.filesDone++;
     this.options.onProgress?.({ ...this.progress });
     this.options.onFileVerified?.(received);
-    if (link === this.link) {
-      await link.control.send('ack', { fileId: end.fileId, received: incoming.file.size, verified: true }).catch(() => {});
-    }
+    await link.control.send('ack', { fileId: end.fileId, received: incoming.file.size, verified: true }).catch(() => {});
     if (this.state.phase === 'done') this.settle.resolve(this.received);
   }
 

@@ -95,4 +95,24 @@ describe('receiver roster', () => {
     });
     expect(roster.aggregateProgress(roster.emptyRoster(2), TOTAL)).toEqual({ progress: TOTAL, speed: null });
   });
+
+  it('a dropped connection holds its slot while reconnecting, keeps its progress, and resumes under a new id', () => {
+    let r = roster.sending(withPeers(1, 'a'), 'a');
+    r = roster.progressed(r, 'a', half, { bytesPerSecond: 10, etaSeconds: 50 });
+    // Never for a receiver that has not started: that one simply reconnects from scratch.
+    expect(roster.reconnecting(withPeers(1, 'b'), 'b', 1, 5)).toEqual(withPeers(1, 'b'));
+    r = roster.reconnecting(r, 'a', 2, 5);
+    expect(roster.find(r, 'a')).toMatchObject({ status: 'reconnecting', speed: null, progress: half, reconnect: { attempt: 2, maxAttempts: 5 } });
+    expect(roster.canAdmit(r)).toBe(false);
+    expect(roster.aggregateStatus(r)).toBe('reconnecting');
+    r = roster.renamed(r, 'a', 'a2');
+    expect(roster.find(r, 'a')).toBeUndefined();
+    r = roster.resumed(r, 'a2', 500);
+    expect(roster.find(r, 'a2')).toMatchObject({ status: 'sending', reconnect: null, resumed: { count: 1, bytesKept: 500 }, number: 1 });
+    r = roster.resumed(roster.reconnecting(r, 'a2', 1, 5), 'a2', 800);
+    expect(roster.find(r, 'a2')?.resumed).toEqual({ count: 2, bytesKept: 800 });
+    // The last attempt failing ends it like any failure.
+    r = roster.failed(roster.reconnecting(r, 'a2', 5, 5), 'a2', oops);
+    expect(roster.find(r, 'a2')).toMatchObject({ status: 'failed', reconnect: null });
+  });
 });
