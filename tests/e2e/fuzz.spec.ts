@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
-import { expect, test, type Browser } from '@playwright/test';
+import { expect, test, type Browser } from './support/test';
 import fc from 'fast-check';
 import { SIGNALING_ERROR_CODES } from '../../lib/protocol/errors';
 import { startServer, type RunningServer } from '../support/server-process';

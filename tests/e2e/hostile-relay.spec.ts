@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './support/test';
 import type { HostileAttack } from '../../lib/signaling/hostile-relay';
 import { startServer, type RunningServer } from '../support/server-process';
 import { openPeer, randomFile, shareFile } from './support/peers';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from './support/test';
 import { openPeer } from './support/peers';
 import { sha256OfFile, tempDir, writeRandomFile, writeSparseFile } from './support/temp-files';
 

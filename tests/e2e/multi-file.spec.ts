@@ -1,6 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import { unzipSync } from 'fflate';
 import { download, openPeer, sha256 } from './support/peers';
 import { tempDir, writeRandomFile } from './support/temp-files';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './support/test';
 import { frameValve } from './support/frame-valve';
 import { download, openPeer, randomFile, sha256 } from './support/peers';
 import { sha256OfFile, tempDir, writeRandomFile } from './support/temp-files';

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expect, test as base, type Browser, type Page } from '@playwright/test';
+import { expect, test as base, type Browser, type Page } from './support/test';
 import { startCluster, type Cluster, type InstanceId } from './support/cluster';
 import { freeze } from './support/freeze';
 import { download, openPeer, randomFile, sha256 } from './support/peers';

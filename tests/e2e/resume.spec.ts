@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import { join } from 'node:path';
 import { frameValve } from './support/frame-valve';
 import { download, openPeer, sha256 } from './support/peers';

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support/test';
 import { download, openPeer, randomFile, sha256, shareFile } from './support/peers';
 import { wiretap } from './support/wiretap';
 

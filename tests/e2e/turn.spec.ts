@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { expect, test as base, type Browser, type Page } from '@playwright/test';
+import { expect, test as base, type Browser, type Page } from './support/test';
 import { USER_MESSAGES } from '../../lib/protocol/errors';
 import { startServer, type RunningServer } from '../support/server-process';
 import { startCoturn, type Coturn } from './support/coturn-process';

@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Browser, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Browser, type Page, type TestInfo } from './support/test';
 import jsQR from 'jsqr';
 import { join } from 'node:path';
 import { download, randomFile, sha256, shareFile } from './support/peers';

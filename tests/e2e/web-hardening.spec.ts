@@ -1,4 +1,4 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page } from './support/test';
 import { startServer } from '../support/server-process';
 import { download, openPeer, randomFile, sha256, shareFile } from './support/peers';
 
