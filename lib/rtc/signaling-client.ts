@@ -28,6 +28,13 @@ import {
 // same role (the sender with its token), under a new peer id.
 
 const ACK_TIMEOUT_MS = 10_000;
+/**
+ * After a network blip the server may not have noticed our old socket is dead yet
+ * (its ping timeout is 15 s), so its slot still counts and a rejoin gets `full`. Such
+ * refusals are retried for this long.
+ */
+const REJOIN_WINDOW_MS = 30_000;
+const REJOIN_RETRY_MS = 2_000;
 /** Reconnection keeps trying for about a minute (backoff capped at 5 s). */
 const RECONNECT_OPTIONS = { reconnectionAttempts: 15, reconnectionDelay: 500, reconnectionDelayMax: 5_000 };
 
@@ -63,7 +70,7 @@ export class SignalingClient {
     const options = { autoConnect: false, ...RECONNECT_OPTIONS };
     this.socket = url ? io(url, options) : io(options);
     this.socket.on('connect', () => {
-      if (this.joined) void this.rejoin(this.joined);
+      if (this.joined) void this.rejoin(this.joined, Date.now() + REJOIN_WINDOW_MS);
     });
     this.socket.on('disconnect', (reason) => {
       // The server let go of us (an instance shutting down): Socket.IO does not retry
@@ -116,7 +123,7 @@ export class SignalingClient {
   }
 
   /** After a reconnect: the same session and role again; a session that is gone ends this page's signaling. */
-  private async rejoin(request: JoinRequest): Promise<void> {
+  private async rejoin(request: JoinRequest, until: number): Promise<void> {
     let raw: unknown;
     try {
       raw = await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('join', { ...request, rejoin: true });
@@ -127,7 +134,10 @@ export class SignalingClient {
     if (!ack.success) return;
     if (!ack.data.ok) {
       const code = ack.data.code as SignalingErrorCode;
-      if (code === 'rate_limited' || code === 'unavailable') return void setTimeout(() => this.socket.connected && this.rejoin(request), 2_000);
+      const transient = code === 'full' || code === 'rate_limited' || code === 'unavailable';
+      if (transient && Date.now() < until) {
+        return void setTimeout(() => this.socket.connected && this.joined && this.rejoin(request, until), REJOIN_RETRY_MS);
+      }
       this.joined = null;
       return this.events.fatal(new VaultError(code, USER_MESSAGES[code] ?? ack.data.message));
     }

@@ -5,7 +5,7 @@ import type { Peer, PeerJoined, PeerLeft, SignalPlaintext } from '../../lib/prot
 import { SignalingClient, type SignalingEvents } from '../../lib/rtc/signaling-client';
 import { startRedis, type RunningRedis } from '../support/redis-process';
 import { startServer, type RunningServer } from '../support/server-process';
-import { createSession } from '../support/signaling-peer';
+import { connect, createSession, emitAck } from '../support/signaling-peer';
 
 // The browser's own SignalingClient against the real server: when signaling drops,
 // Socket.IO reconnects and the page joins the same session again in the same role,
@@ -112,6 +112,28 @@ describe('signaling survives an outage', () => {
     expect(asked).toMatchObject({ from: back.peerId, message: { type: 'reconnect', data: { token: TOKEN, attempt: 1 } } });
     await p.sender.client.send(back.peerId, { type: 'abort', data: { code: 'cancelled' } });
     expect(await p.receiver.next('signal')).toMatchObject({ from: p.senderId, message: { type: 'abort' } });
+  });
+
+  it('a rejoin refused because the old connection still holds the slot is retried until the slot frees', async () => {
+    const server = await startServer();
+    servers.push(server);
+    const p = await joinedPair(server.url);
+    const manager = (p.receiver.client as unknown as { socket: { io: { reconnection(on: boolean): void } } }).socket.io;
+    // Hold reconnection while another page takes the only receiver slot, as the server's
+    // record of our dead socket would until its ping timeout.
+    manager.reconnection(false);
+    p.receiver.drop();
+    await p.sender.next('peer-left', (e) => e.peer.peerId === p.receiverId);
+    const squatter = await connect(server.url);
+    expect(await emitAck<{ ok: boolean }>(squatter, 'join', { sessionId: p.session.id, role: 'receiver' })).toMatchObject({ ok: true });
+    manager.reconnection(true);
+    (p.receiver.client as unknown as { socket: { connect(): void } }).socket.connect();
+    // Refused with `full` meanwhile; no fatal error reaches the page.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    squatter.disconnect();
+    const back = await p.receiver.next('rejoined');
+    expect(back.peerId).not.toBe(p.receiverId);
+    await expect(p.receiver.next('fatal', () => true, 10)).rejects.toThrow();
   });
 
   it('with Redis, the session and both roles survive a restart of the server', async () => {
