@@ -6,7 +6,7 @@ import type { FromWorker, StorageDecision, ToWorker, WorkerError, WorkerStart } 
 // The page's handle on the receive Worker: frames in, frames and events out.
 
 export interface ReceiveWorkerEvents {
-  send(frame: Uint8Array): void;
+  send(frame: Uint8Array, connection: number): void;
   manifest(manifest: Manifest): Promise<StorageDecision>;
   progress(progress: TransferProgress): void;
   verified(fileId: string, sha256: string, file: Blob): void;
@@ -23,7 +23,7 @@ export class ReceiveWorkerClient {
     this.worker.onmessage = async ({ data: message }: MessageEvent<FromWorker>) => {
       switch (message.type) {
         case 'send':
-          return events.send(new Uint8Array(message.data));
+          return events.send(new Uint8Array(message.data), message.connection);
         case 'manifest': {
           const decision = await events.manifest(message.manifest).catch(
             (error): StorageDecision => ({
@@ -64,8 +64,8 @@ export class ReceiveWorkerClient {
   }
 
   /** A new connection's channel opened: its frames follow, its keys come with `start`. */
-  connection(): void {
-    this.post({ type: 'connection' });
+  connection(id: number): void {
+    this.post({ type: 'connection', id });
   }
 
   /** The connection dropped; the next `start` resumes the transfer over a new one. */

@@ -32,7 +32,7 @@ export type ToWorker =
   /** The connection dropped: accepted chunks are written, the transfer waits for the next `start`. */
   | { type: 'detach' }
   /** A new connection opened: keep its frames until its `start` arrives with the keys. */
-  | { type: 'connection' };
+  | { type: 'connection'; id: number };
 
 export interface WorkerError {
   code: TransferErrorCode;
@@ -42,7 +42,8 @@ export interface WorkerError {
 }
 
 export type FromWorker =
-  | { type: 'send'; data: ArrayBuffer }
+  /** `connection`: the page's id of the connection the frame was sealed for. */
+  | { type: 'send'; connection: number; data: ArrayBuffer }
   | { type: 'manifest'; manifest: Manifest }
   | { type: 'progress'; progress: TransferProgress }
   | { type: 'verified'; fileId: string; sha256: string; file: Blob }

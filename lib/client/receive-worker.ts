@@ -18,15 +18,23 @@ const scope = self as unknown as {
 };
 const post = (message: FromWorker, transfer?: Transferable[]) => scope.postMessage(message, transfer);
 
-const port: FramePort = {
-  send(frame) {
-    const copy = frame.slice();
-    post({ type: 'send', data: copy.buffer }, [copy.buffer]);
-  },
-  // The page's DataChannel applies backpressure; the receiver only sends small acks.
-  bufferedAmount: 0,
-  drained: async () => {},
-};
+/**
+ * Frames go out through the page, stamped with the connection they belong to: one
+ * sealed under a dropped connection's keys must never leave on the next connection.
+ */
+function portFor(connection: number): FramePort {
+  return {
+    send(frame) {
+      const copy = frame.slice();
+      post({ type: 'send', connection, data: copy.buffer }, [copy.buffer]);
+    },
+    // The page's DataChannel applies backpressure; the receiver only sends small acks.
+    bufferedAmount: 0,
+    drained: async () => {},
+  };
+}
+/** The page's id for the connection whose frames arrive now. */
+let connectionId = 0;
 
 let session: ReceiveSession | null = null;
 const early: ArrayBuffer[] = [];
@@ -71,6 +79,7 @@ let generation = 0;
 
 async function start({ linkKey, sessionId, ephemeral, peerPublic, transcript }: WorkerStart): Promise<void> {
   const mine = ++generation;
+  const port = portFor(connectionId);
   let keys;
   try {
     const shared = await ephemeralSecret(ephemeral, peerPublic);
@@ -120,6 +129,7 @@ async function start({ linkKey, sessionId, ephemeral, peerPublic, transcript }: 
 scope.onmessage = ({ data: message }) => {
   switch (message.type) {
     case 'connection':
+      connectionId = message.id;
       intake = 'keying';
       break;
     case 'start':

@@ -84,6 +84,8 @@ export class ReceiverController {
   private attempt = 0;
   private attemptTimer: ReturnType<typeof setTimeout> | null = null;
   private resumes = 0;
+  /** Counts the channels that opened; the worker stamps each frame it sends with one. */
+  private connectionId = 0;
 
   constructor(
     private readonly sessionId: string,
@@ -244,18 +246,16 @@ export class ReceiverController {
       // A fresh ephemeral key per connection attempt: forward secrecy (protocol §2).
       const ephemeral = await createEphemeral();
       if (this.store.latest().status === 'error') return;
-      const resuming = this.worker !== null;
       this.link = new PeerLink(
         this.rtc,
         false,
         ephemeral.publicKey,
         {
           signal: (body) => void this.signaling?.send(from, body),
-          open: (channel, _maxMessageSize, handshake) =>
-            resuming ? this.resumeOver(channel, linkKey, ephemeral, handshake) : this.receive(channel, linkKey, ephemeral, handshake),
+          open: (channel, _maxMessageSize, handshake) => this.receive(channel, linkKey, ephemeral, handshake),
           failed: (error) => (this.worker ? this.connectionLost(error) : this.fail(error)),
         },
-        { token: this.token, connectTimeoutMs: resuming ? RESUME_ATTEMPT_MS : undefined },
+        { token: this.token, connectTimeoutMs: this.worker ? RESUME_ATTEMPT_MS : undefined },
       );
     }
     await this.link?.handle(message);
@@ -297,27 +297,6 @@ export class ReceiverController {
     this.teardownPeer();
   }
 
-  /** A new channel for the transfer in progress: the worker keys it and resumes where its files stand. */
-  private resumeOver(channel: RTCDataChannel, linkKey: Uint8Array, ephemeral: Ephemeral, handshake: Handshake): void {
-    const worker = this.worker!;
-    const transcript = confirmationTranscript(this.sessionId, handshake.fingerprints.remote, handshake.fingerprints.local);
-    const port = (this.port = channelPort(channel));
-    this.lastFrameAt = performance.now();
-    worker.connection();
-    handshake.certificateChecked.then(
-      () => worker.start({ linkKey, sessionId: this.sessionId, ephemeral, peerPublic: handshake.remoteDh, transcript }),
-      (error: unknown) => this.fail(error),
-    );
-    port.onFrame((frame) => {
-      if (this.port !== port) return; // a late frame of a connection already dropped
-      this.lastFrameAt = performance.now();
-      worker.frame(frame);
-    });
-    port.onClose((error) => {
-      if (this.port === port) this.connectionLost(error);
-    });
-  }
-
   /** The worker continues over the new connection: the drop is over. */
   private onResumed(bytesKept: number): void {
     if (this.attemptTimer) clearTimeout(this.attemptTimer);
@@ -327,14 +306,42 @@ export class ReceiverController {
     this.update({ status: 'receiving', reconnect: null, resumed: { count: this.resumes, bytesKept } });
   }
 
+  /**
+   * A channel opened: the first one starts the worker; a later one (a resumption) hands
+   * the same worker new keys, and it continues where its files stand.
+   */
   private receive(channel: RTCDataChannel, linkKey: Uint8Array, ephemeral: Ephemeral, handshake: Handshake): void {
-    performance.mark(CHANNEL_OPEN_MARK);
     const transcript = confirmationTranscript(this.sessionId, handshake.fingerprints.remote, handshake.fingerprints.local);
     const port = (this.port = channelPort(channel));
-    const worker = (this.worker = new ReceiveWorkerClient({
-      // Frames go out on whichever connection is current; one written while the
-      // connection is down is lost with it, and the resumed request replaces it.
-      send: (frame) => {
+    const connection = ++this.connectionId;
+    this.lastFrameAt = performance.now();
+    const worker = this.worker ?? this.startWorker();
+    worker.connection(connection);
+    // The worker finishes the ECDH and derives the connection keys; it buffers the
+    // frames that arrive meanwhile, and while the certificate is checked.
+    handshake.certificateChecked.then(
+      () => worker.start({ linkKey, sessionId: this.sessionId, ephemeral, peerPublic: handshake.remoteDh, transcript }),
+      (error: unknown) => this.fail(error),
+    );
+    port.onFrame((frame) => {
+      if (this.port !== port) return; // a late frame of a connection already dropped
+      this.lastFrameAt = performance.now();
+      worker.frame(frame);
+    });
+    // A closed tab reaches us both as this close and as peer-left, in either order:
+    // the resumption that starts here ends at once when peer-left says the page is gone.
+    port.onClose((error) => {
+      if (this.port === port) this.connectionLost(error);
+    });
+  }
+
+  private startWorker(): ReceiveWorkerClient {
+    performance.mark(CHANNEL_OPEN_MARK);
+    return (this.worker = new ReceiveWorkerClient({
+      // A frame sealed for a connection that is gone (the worker can be behind the
+      // page) is dropped; the resumed request replaces whatever it said.
+      send: (frame, connection) => {
+        if (connection !== this.connectionId) return;
         try {
           this.port?.send(frame);
         } catch {
@@ -352,22 +359,6 @@ export class ReceiverController {
       resumed: (_epoch, bytesKept) => this.onResumed(bytesKept),
       failed: (error) => this.fail(new VaultError(error.code, error.message), error.detail ?? (error.code === 'cancelled' ? SENDER_STOPPED : undefined)),
     }));
-    // The worker finishes the ECDH and derives the connection keys; it buffers the
-    // frames that arrive meanwhile, and while the certificate is checked.
-    handshake.certificateChecked.then(
-      () => worker.start({ linkKey, sessionId: this.sessionId, ephemeral, peerPublic: handshake.remoteDh, transcript }),
-      (error: unknown) => this.fail(error),
-    );
-    port.onFrame((frame) => {
-      if (this.port !== port) return; // a late frame of a connection already dropped
-      this.lastFrameAt = performance.now();
-      worker.frame(frame);
-    });
-    // A closed tab reaches us both as this close and as peer-left, in either order:
-    // the resumption that starts here ends at once when peer-left says the page is gone.
-    port.onClose((error) => {
-      if (this.port === port) this.connectionLost(error);
-    });
   }
 
   /** Picks where files go before any chunk is accepted (protocol §4). */

@@ -360,14 +360,10 @@ export class SenderController {
   ): Promise<void> {
     const session = connection.session!;
     try {
-      await handshake.certificateChecked;
-      const shared = await ephemeralSecret(ephemeral, handshake.remoteDh);
-      const exchange = { senderPublic: ephemeral.publicKey, receiverPublic: handshake.remoteDh, shared };
-      const connectionKeys = await deriveConnectionKeys(linkKey, keys.sessionId, exchange);
+      const keyed = await this.keyConnection(linkKey, keys, ephemeral, handshake);
       if (this.disposed || connection.link !== link || session.finished) return channel.close();
-      const { local, remote } = handshake.fingerprints;
       const port = (connection.port = channelPort(channel));
-      session.resume({ keys: connectionKeys, port, transcript: confirmationTranscript(keys.sessionId, local, remote) });
+      session.resume({ ...keyed, port });
       port.onFrame((frame) => session.receive(frame, port));
       port.onClose((error) => this.connectionLost(connection, error, { port }, linkKey, keys));
       await this.runSession(connection, session, port, linkKey, keys);
@@ -417,18 +413,30 @@ export class SenderController {
     handshake: Handshake,
   ): Promise<void> {
     try {
-      await handshake.certificateChecked;
-      const shared = await ephemeralSecret(ephemeral, handshake.remoteDh);
-      const exchange = { senderPublic: ephemeral.publicKey, receiverPublic: handshake.remoteDh, shared };
-      const connectionKeys = await deriveConnectionKeys(linkKey, keys.sessionId, exchange);
+      const keyed = await this.keyConnection(linkKey, keys, ephemeral, handshake);
       // This receiver may have failed, left or been stopped while the keys were derived.
       if (this.disposed || !this.isConnecting(connection)) return channel.close();
-      const { local, remote } = handshake.fingerprints;
-      const transcript = confirmationTranscript(keys.sessionId, local, remote);
-      await this.send(connection, channel, maxMessageSize, { keys: connectionKeys, transcript }, linkKey, keys);
+      await this.send(connection, channel, maxMessageSize, keyed, linkKey, keys);
     } catch (error) {
       this.failReceiver(connection, error);
     }
+  }
+
+  /** Once the certificate is checked: this connection's keys (K and its ECDH secret) and key-confirmation transcript. */
+  private async keyConnection(
+    linkKey: Uint8Array,
+    keys: SessionKeys,
+    ephemeral: Ephemeral,
+    handshake: Handshake,
+  ): Promise<{ keys: SessionKeys; transcript: Uint8Array }> {
+    await handshake.certificateChecked;
+    const shared = await ephemeralSecret(ephemeral, handshake.remoteDh);
+    const exchange = { senderPublic: ephemeral.publicKey, receiverPublic: handshake.remoteDh, shared };
+    const { local, remote } = handshake.fingerprints;
+    return {
+      keys: await deriveConnectionKeys(linkKey, keys.sessionId, exchange),
+      transcript: confirmationTranscript(keys.sessionId, local, remote),
+    };
   }
 
   /**
