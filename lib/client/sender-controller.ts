@@ -336,7 +336,8 @@ export class SenderController {
         ephemeral.publicKey,
         {
           signal: (body) => void this.signaling?.send(connection.peerId, body),
-          open: (channel, maxMessageSize, handshake) => void this.resumeOver(connection, link, channel, maxMessageSize, linkKey, keys, ephemeral, handshake),
+          // Same two browsers, so the first connection's chunk size still fits.
+          open: (channel, _maxMessageSize, handshake) => void this.resumeOver(connection, link, channel, linkKey, keys, ephemeral, handshake),
           failed: (error) => this.connectionLost(connection, error, { link }, linkKey, keys),
         },
         { connectTimeoutMs: RESUME_ATTEMPT_MS },
@@ -352,7 +353,6 @@ export class SenderController {
     connection: Connection,
     link: PeerLink,
     channel: RTCDataChannel,
-    _maxMessageSize: number,
     linkKey: Uint8Array,
     keys: SessionKeys,
     ephemeral: Ephemeral,

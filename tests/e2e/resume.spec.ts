@@ -1,7 +1,7 @@
 import { expect, test } from './support/test';
 import { join } from 'node:path';
 import { frameValve } from './support/frame-valve';
-import { download, openPeer, sha256 } from './support/peers';
+import { download, openPeer, sha256, shareFile } from './support/peers';
 import { rtcProbe } from './support/rtc-probe';
 import { tempDir, writeRandomFile } from './support/temp-files';
 
@@ -17,10 +17,7 @@ test('a 50 MB transfer resumes after the receiver’s connection fails, byte-ide
     const digest = await writeRandomFile(path, SIZE);
     const sender = await openPeer(browser, baseURL!);
     const senderProbe = await rtcProbe(sender);
-    await sender.goto('/');
-    await sender.getByTestId('file-input').setInputFiles(path);
-    await sender.getByTestId('share-button').click();
-    const link = await sender.getByTestId('share-link').inputValue();
+    const link = await shareFile(sender, path);
 
     const receiver = await openPeer(browser, baseURL!);
     const receiverProbe = await rtcProbe(receiver);
@@ -60,10 +57,7 @@ test('a 50 MB transfer resumes after the receiver’s connection fails, byte-ide
 
 test('a sender whose receiver closed the page mid-transfer is told so within 5 s', async ({ browser, baseURL }) => {
   const sender = await openPeer(browser, baseURL!);
-  await sender.goto('/');
-  await sender.getByTestId('file-input').setInputFiles({ name: 'ten.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(10 * 1024 * 1024, 7) });
-  await sender.getByTestId('share-button').click();
-  const link = await sender.getByTestId('share-link').inputValue();
+  const link = await shareFile(sender, { name: 'ten.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(10 * 1024 * 1024, 7) });
   const receiver = await openPeer(browser, baseURL!);
   await frameValve(receiver, 12);
   await receiver.goto(link);
@@ -79,10 +73,7 @@ test('a sender whose receiver closed the page mid-transfer is told so within 5 s
 
 test('when no new connection can be made, both sides give up after the last attempt, say so, and offer nothing', async ({ browser, baseURL }) => {
   const sender = await openPeer(browser, baseURL!);
-  await sender.goto('/');
-  await sender.getByTestId('file-input').setInputFiles({ name: 'ten.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(10 * 1024 * 1024, 3) });
-  await sender.getByTestId('share-button').click();
-  const link = await sender.getByTestId('share-link').inputValue();
+  const link = await shareFile(sender, { name: 'ten.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(10 * 1024 * 1024, 3) });
   const receiver = await openPeer(browser, baseURL!);
   const probe = await rtcProbe(receiver);
   const valve = await frameValve(receiver, 12);

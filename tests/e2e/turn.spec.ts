@@ -3,7 +3,7 @@ import { expect, test as base, type Browser, type Page } from './support/test';
 import { USER_MESSAGES } from '../../lib/protocol/errors';
 import { startServer, type RunningServer } from '../support/server-process';
 import { startCoturn, type Coturn } from './support/coturn-process';
-import { download, openPeer, sha256 } from './support/peers';
+import { download, openPeer, sha256, shareFile } from './support/peers';
 import { tempDir, writeRandomFile } from './support/temp-files';
 
 // Strict NATs: the browsers may use only the TURN relay (ICE_TRANSPORT_POLICY=relay),
@@ -95,15 +95,6 @@ async function relayWatchedPeer(browser: Browser, url: string): Promise<Page> {
   return page;
 }
 
-async function shareFileOnDisk(sender: Page, path: string): Promise<string> {
-  await sender.goto('/');
-  await sender.getByTestId('file-input').setInputFiles(path);
-  await sender.getByTestId('share-button').click();
-  const link = sender.getByTestId('share-link');
-  await expect(link).toHaveValue(/\/s\/[A-Za-z0-9_-]{22}#[A-Za-z0-9_-]{43}$/);
-  return link.inputValue();
-}
-
 async function selectedPairs(page: Page): Promise<SelectedPair[]> {
   await page.waitForFunction(() => window.__selectedPairs.length > 0);
   return page.evaluate(() => window.__selectedPairs);
@@ -130,7 +121,7 @@ test.describe('TURN relay only (strict NATs)', () => {
     const size = 4 * MiB;
     const hash = await writeRandomFile(path, size);
 
-    const link = await shareFileOnDisk(sender, path);
+    const link = await shareFile(sender, path);
     await receiver.goto(link);
     await expect(receiver.getByTestId('download')).toBeVisible({ timeout: 40_000 });
     await expect(receiver.getByTestId('file-hash')).toHaveText(hash);
@@ -168,7 +159,7 @@ test.describe('TURN relay only (strict NATs)', () => {
     const path = join(dir, 'stuck.bin');
     await writeRandomFile(path, 64 * 1024);
 
-    const link = await shareFileOnDisk(sender, path);
+    const link = await shareFile(sender, path);
     await receiver.goto(link);
     // Relay-only with every allocation refused gathers no candidate at all: the pages
     // say so at once instead of waiting out the 20 s connect timeout.

@@ -18,8 +18,8 @@ export function randomFile(size: number, name = 'random.bin') {
   return { name, mimeType: 'application/octet-stream', buffer: randomBytes(size) };
 }
 
-/** Picks the file on the sender page and returns the share link it shows. */
-export async function shareFile(sender: Page, file: { name: string; mimeType: string; buffer: Buffer }): Promise<string> {
+/** Picks the file (bytes, or a path on disk) on the sender page and returns the share link it shows. */
+export async function shareFile(sender: Page, file: string | { name: string; mimeType: string; buffer: Buffer }): Promise<string> {
   await sender.goto('/');
   await sender.getByTestId('file-input').setInputFiles(file);
   await sender.getByTestId('share-button').click();

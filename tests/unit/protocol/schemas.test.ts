@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CreateSessionRequestSchema } from '../../../lib/protocol/api';
 import { AckSchema, ErrorBodySchema, FileEndSchema, ManifestSchema, RequestSchema } from '../../../lib/protocol/messages';
-import { EnvelopeSchema, JoinRequestSchema, SignalPlaintextSchema, SignalRequestSchema } from '../../../lib/protocol/signaling';
+import { EnvelopeSchema, JoinRequestSchema, PeerLeftSchema, SignalPlaintextSchema, SignalRequestSchema } from '../../../lib/protocol/signaling';
 
 const id22 = 'A'.repeat(22);
 const fileId = 'B'.repeat(22);
@@ -51,6 +51,23 @@ const cases: [string, z.ZodType, unknown, unknown[]][] = [
   ]],
   ['SignalPlaintext abort', SignalPlaintextSchema, { type: 'abort', seq: 0, data: { code: 'full' } }, [
     { type: 'abort', seq: 0, data: { code: 'made_up' } }, { type: 'abort', seq: 0, data: { code: 'rate_limited' } }, { type: 'abort', seq: 0, data: {} },
+  ]],
+  // Resume (protocol §6): the receiver's sealed request for a new offer, and its token in the answer.
+  ['SignalPlaintext reconnect', SignalPlaintextSchema, { type: 'reconnect', seq: 3, data: { token: id22, attempt: 2 } }, [
+    { type: 'reconnect', seq: 3, data: { token: id22 } }, { type: 'reconnect', seq: 3, data: { token: id22, attempt: 0 } },
+    { type: 'reconnect', seq: 3, data: { token: id22, attempt: 101 } }, { type: 'reconnect', seq: 3, data: { token: 'short', attempt: 1 } },
+    { type: 'reconnect', seq: 3, data: { token: id22, attempt: 1, extra: 1 } },
+  ]],
+  ['SignalPlaintext answer with token', SignalPlaintextSchema, { type: 'answer', seq: 1, data: { sdp: 'v=0', dh: 'A'.repeat(87), token: id22 } }, [
+    { type: 'answer', seq: 1, data: { sdp: 'v=0', dh: 'A'.repeat(87), token: 'x'.repeat(23) } },
+    { type: 'answer', seq: 1, data: { sdp: 'v=0', dh: 'A'.repeat(87), token: 7 } },
+  ]],
+  ['JoinRequest rejoin', JoinRequestSchema, { sessionId: id22, role: 'receiver', rejoin: true }, [
+    { sessionId: id22, role: 'receiver', rejoin: false }, { sessionId: id22, role: 'receiver', rejoin: 'yes' },
+  ]],
+  ['PeerLeft', PeerLeftSchema, { peerId: 'p'.repeat(16), role: 'sender', reason: 'lost' }, [{ peerId: 'p'.repeat(16), role: 'sender', reason: 'gone' }]],
+  ['Manifest epoch', ManifestSchema, { ...goodManifest, epoch: 3 }, [
+    { ...goodManifest, epoch: -1 }, { ...goodManifest, epoch: 1.5 }, { ...goodManifest, epoch: 1_001 }, { ...goodManifest, epoch: '1' },
   ]],
 ];
 
