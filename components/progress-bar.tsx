@@ -1,6 +1,6 @@
 import type { TransferProgress } from '@/lib/transfer/progress';
 import type { RateEstimate } from '@/lib/transfer/rate-meter';
-import { formatBytes, formatDuration, formatRate } from './format';
+import { formatBytes, formatDuration, formatRate } from '../lib/transfer/format';
 import { Meter, percentOf } from './meter';
 
 /** Progress with bytes done/total, and smoothed speed and time left while it moves. */

@@ -1,6 +1,6 @@
 import type { ReceivedFileView } from '@/lib/client/transfer-status';
 import type { FileProgress } from '@/lib/transfer/progress';
-import { formatBytes } from './format';
+import { formatBytes } from '../lib/transfer/format';
 import { Meter, percentOf } from './meter';
 
 /**

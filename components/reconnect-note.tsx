@@ -1,5 +1,5 @@
 import type { ReconnectView, ResumedView } from '@/lib/client/transfer-status';
-import { formatBytes } from './format';
+import { formatBytes } from '../lib/transfer/format';
 
 /** "Reconnecting… attempt 2 of 5" while a dropped connection is restored, then what was kept. */
 export function ReconnectNote({ reconnect, resumed }: { reconnect: ReconnectView | null; resumed: ResumedView | null }) {

@@ -1,6 +1,6 @@
 import type { SelectedFile, Skipped } from '@/lib/transfer/selection';
 import { selectionBytes } from '@/lib/transfer/selection';
-import { formatBytes } from './format';
+import { formatBytes } from '../lib/transfer/format';
 
 /** The files chosen so far, each removable, their total, what was turned away, and Share. */
 export function SelectionList({

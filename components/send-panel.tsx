@@ -5,7 +5,7 @@ import { useSender } from '@/hooks/use-sender';
 import type { SenderStatus } from '@/lib/client/transfer-status';
 import { ErrorNotice } from './error-notice';
 import { FilePicker } from './file-picker';
-import { formatBytes } from './format';
+import { formatBytes } from '../lib/transfer/format';
 import { ProgressBar } from './progress-bar';
 import { ReceiverLimit } from './receiver-limit';
 import { ReceiverList } from './receiver-list';

@@ -3,7 +3,8 @@ import type { Manifest } from '../protocol/messages';
 import type { TransferProgress } from '../transfer/progress';
 import type { FromWorker, StorageDecision, ToWorker, WorkerError, WorkerStart } from './receive-worker-protocol';
 
-// The page's handle on the receive Worker: frames in, frames and events out.
+// The page's handle on the receive engine: frames in, frames and events out. The
+// browser runs the engine in a Worker; the command-line peer runs it in-process.
 
 export interface ReceiveWorkerEvents {
   send(frame: Uint8Array, connection: number): void;
@@ -15,37 +16,52 @@ export interface ReceiveWorkerEvents {
   failed(error: WorkerError): void;
 }
 
-export class ReceiveWorkerClient {
+/** What the receiver controller drives: a Worker in the browser, the engine itself in Node. */
+export interface ReceiveBackend {
+  start(start: WorkerStart): void;
+  frame(frame: Uint8Array): void;
+  connection(id: number): void;
+  detach(): void;
+  abort(error: VaultError): void;
+  terminate(): void;
+}
+
+export type ReceiveBackendFactory = (events: ReceiveWorkerEvents) => ReceiveBackend;
+
+/** Routes one engine message to the controller; `reply` carries its storage decision back. */
+export async function dispatchFromEngine(message: FromWorker, events: ReceiveWorkerEvents, reply: (message: ToWorker) => void): Promise<void> {
+  switch (message.type) {
+    case 'send':
+      return events.send(new Uint8Array(message.data), message.connection);
+    case 'manifest': {
+      const decision = await events.manifest(message.manifest).catch(
+        (error): StorageDecision => ({
+          kind: 'refuse',
+          code: error instanceof VaultError ? (error.code as TransferErrorCode) : 'cancelled',
+          message: error instanceof Error ? error.message : String(error),
+        }),
+      );
+      return reply({ type: 'storage', decision });
+    }
+    case 'progress':
+      return events.progress(message.progress);
+    case 'verified':
+      return events.verified(message.fileId, message.sha256, message.file);
+    case 'done':
+      return events.done();
+    case 'resumed':
+      return events.resumed(message.epoch, message.bytesKept);
+    case 'failed':
+      return events.failed(message.error);
+  }
+}
+
+export class ReceiveWorkerClient implements ReceiveBackend {
   private readonly worker: Worker;
 
   constructor(events: ReceiveWorkerEvents) {
     this.worker = new Worker(new URL('./receive-worker.ts', import.meta.url), { type: 'module', name: 'p2pvault-receive' });
-    this.worker.onmessage = async ({ data: message }: MessageEvent<FromWorker>) => {
-      switch (message.type) {
-        case 'send':
-          return events.send(new Uint8Array(message.data), message.connection);
-        case 'manifest': {
-          const decision = await events.manifest(message.manifest).catch(
-            (error): StorageDecision => ({
-              kind: 'refuse',
-              code: error instanceof VaultError ? (error.code as TransferErrorCode) : 'cancelled',
-              message: error instanceof Error ? error.message : String(error),
-            }),
-          );
-          return this.post({ type: 'storage', decision });
-        }
-        case 'progress':
-          return events.progress(message.progress);
-        case 'verified':
-          return events.verified(message.fileId, message.sha256, message.file);
-        case 'done':
-          return events.done();
-        case 'resumed':
-          return events.resumed(message.epoch, message.bytesKept);
-        case 'failed':
-          return events.failed(message.error);
-      }
-    };
+    this.worker.onmessage = ({ data: message }: MessageEvent<FromWorker>) => void dispatchFromEngine(message, events, (reply) => this.post(reply));
     this.worker.onerror = (event) => {
       event.preventDefault();
       events.failed({ code: 'protocol_violation', message: `receive worker crashed: ${event.message}` });

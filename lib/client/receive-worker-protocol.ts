@@ -10,6 +10,8 @@ export type StorageDecision =
   | { kind: 'opfs' }
   | { kind: 'memory' }
   | { kind: 'picker'; handle: FileSystemFileHandle }
+  /** A folder on disk (the command-line receiver), where the host engine writes. */
+  | { kind: 'disk' }
   | { kind: 'refuse'; code: TransferErrorCode; message: string };
 
 /** What the worker needs to key the connection; CryptoKeys clone into workers. */

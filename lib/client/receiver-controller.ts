@@ -16,7 +16,7 @@ import { emptyProgress, type TransferProgress } from '../transfer/progress';
 import { RateMeter } from '../transfer/rate-meter';
 import { shownError } from './errors';
 import type { StorageDecision } from './receive-worker-protocol';
-import { ReceiveWorkerClient } from './receive-worker-client';
+import { ReceiveWorkerClient, type ReceiveBackend, type ReceiveBackendFactory } from './receive-worker-client';
 import { MAX_RESUME_ATTEMPTS, RESUME_ATTEMPT_MS, resumeDelayMs } from './resume-policy';
 import { SnapshotStore } from './snapshot-store';
 import { detectStorage, pickSaveLocation, removeIncoming } from './storage-capabilities';
@@ -50,6 +50,26 @@ export const CHANNEL_OPEN_MARK = 'p2pvault:channel-open';
 export const DONE_MARK = 'p2pvault:done';
 
 /**
+ * What differs between hosts: the browser runs the engine in a Worker and lets the
+ * page choose storage (OPFS, a picker, memory); the command-line peer runs it
+ * in-process and writes to a folder.
+ */
+export interface ReceiverHost {
+  /** The signaling server; the page's own origin when absent. */
+  serverUrl?: string;
+  backend: ReceiveBackendFactory;
+  /** Where files go; absent: the browser decides (OPFS, a save picker or memory). */
+  storage?: (manifest: Manifest) => Promise<StorageDecision>;
+  /** Removes this transfer's leftovers (`transferId`) or, with null, stale ones from pages closed long ago. */
+  cleanup(transferId: string | null, maxAgeMs?: number): Promise<void>;
+}
+
+const BROWSER_HOST: ReceiverHost = {
+  backend: (events) => new ReceiveWorkerClient(events),
+  cleanup: removeIncoming,
+};
+
+/**
  * The receiver page's whole flow, outside React: join with the link's key, answer the
  * sender's sealed offer, let the worker decrypt, verify and store, and hand out
  * verified files only.
@@ -59,7 +79,7 @@ export class ReceiverController {
   private signaling: SignalingClient | null = null;
   private link: PeerLink | null = null;
   private port: ChannelPort | null = null;
-  private worker: ReceiveWorkerClient | null = null;
+  private worker: ReceiveBackend | null = null;
   private sender: string | null = null;
   private rtc: RtcSettings = { iceServers: [] };
   private readonly urls: string[] = [];
@@ -90,6 +110,7 @@ export class ReceiverController {
   constructor(
     private readonly sessionId: string,
     private readonly keyText: string | null,
+    private readonly host: ReceiverHost = BROWSER_HOST,
   ) {}
 
   async start(): Promise<void> {
@@ -98,30 +119,34 @@ export class ReceiverController {
       const linkKey = decodeLinkKey(this.keyText);
       const keys = await deriveSessionKeys(linkKey, this.sessionId);
       if (this.disposed) return;
-      void removeIncoming(null, STALE_INCOMING_MS);
-      this.signaling = new SignalingClient(keys, {
-        rejected: (from, error) => {
-          if (from === this.sender) this.fail(error);
+      void this.host.cleanup(null, STALE_INCOMING_MS);
+      this.signaling = new SignalingClient(
+        keys,
+        {
+          rejected: (from, error) => {
+            if (from === this.sender) this.fail(error);
+          },
+          signal: (from, message) => {
+            if (from === this.sender && message.type === 'abort') {
+              this.peerAborted = true;
+              return this.fail(new VaultError(message.data.code, USER_MESSAGES[message.data.code]), abortDetail(message.data.code, this.port !== null));
+            }
+            this.signals = this.signals.then(() => this.onSignal(from, message, linkKey)).catch((error) => this.fail(error));
+          },
+          peerJoined: (peer) => this.onPeerJoined(peer),
+          peerLeft: (peer) => this.onPeerLeft(peer),
+          rejoined: (joined) => {
+            // Fresh TURN credentials come with every join.
+            this.rtc = rtcSettings(joined);
+            this.onRejoined(joined.peers);
+          },
+          // Once the channel is open the transfer no longer needs signaling (it may expire or end).
+          fatal: (error) => {
+            if (!this.port) this.fail(error);
+          },
         },
-        signal: (from, message) => {
-          if (from === this.sender && message.type === 'abort') {
-            this.peerAborted = true;
-            return this.fail(new VaultError(message.data.code, USER_MESSAGES[message.data.code]), abortDetail(message.data.code, this.port !== null));
-          }
-          this.signals = this.signals.then(() => this.onSignal(from, message, linkKey)).catch((error) => this.fail(error));
-        },
-        peerJoined: (peer) => this.onPeerJoined(peer),
-        peerLeft: (peer) => this.onPeerLeft(peer),
-        rejoined: (joined) => {
-          // Fresh TURN credentials come with every join.
-          this.rtc = rtcSettings(joined);
-          this.onRejoined(joined.peers);
-        },
-        // Once the channel is open the transfer no longer needs signaling (it may expire or end).
-        fatal: (error) => {
-          if (!this.port) this.fail(error);
-        },
-      });
+        this.host.serverUrl,
+      );
       const joined = await this.signaling.join({ sessionId: this.sessionId, role: 'receiver' });
       this.rtc = rtcSettings(joined);
       this.sender = joined.peers.find((p) => p.role === 'sender')?.peerId ?? null;
@@ -185,7 +210,7 @@ export class ReceiverController {
     this.teardownPeer();
     this.signaling?.close();
     for (const url of this.urls) URL.revokeObjectURL(url);
-    if (this.transferId) void removeIncoming(this.transferId);
+    if (this.transferId) void this.host.cleanup(this.transferId);
     this.store.dispose();
   }
 
@@ -335,9 +360,9 @@ export class ReceiverController {
     });
   }
 
-  private startWorker(): ReceiveWorkerClient {
+  private startWorker(): ReceiveBackend {
     performance.mark(CHANNEL_OPEN_MARK);
-    return (this.worker = new ReceiveWorkerClient({
+    return (this.worker = this.host.backend({
       // A frame sealed for a connection that is gone (the worker can be behind the
       // page) is dropped; the resumed request replaces whatever it said.
       send: (frame, connection) => {
@@ -370,6 +395,11 @@ export class ReceiverController {
       files: manifest.files.map(({ fileId, name, path, size }) => ({ fileId, name, path, size })),
       progress: emptyProgress(total, manifest.files.length),
     });
+    if (this.host.storage) {
+      const decided = await this.host.storage(manifest);
+      if (decided.kind !== 'refuse') this.update({ status: 'receiving' });
+      return decided;
+    }
     const plan = chooseStorage(
       manifest.files.map((f) => f.size),
       await detectStorage(MEMORY_SINK_LIMIT),

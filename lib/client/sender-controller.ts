@@ -42,6 +42,8 @@ const DONE_LINGER_MS = 1_000;
 export interface SenderOptions {
   /** Receivers the link admits (1…8); default 1. */
   maxReceivers?: number;
+  /** The server to create the session on and signal through; the page's own origin when absent (the CLI names one). */
+  serverUrl?: string;
 }
 
 /**
@@ -93,7 +95,7 @@ export class SenderController {
   constructor(
     private readonly files: SelectedFile[],
     private readonly origin: string,
-    options: SenderOptions = {},
+    private readonly options: SenderOptions = {},
   ) {
     this.total = emptyProgress(
       files.reduce((sum, f) => sum + f.file.size, 0),
@@ -117,10 +119,13 @@ export class SenderController {
   async start(): Promise<void> {
     try {
       this.setPhase('creating');
-      const response = await fetch('/api/session', {
+      const url = new URL('/api/session', this.options.serverUrl ?? this.origin);
+      const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ maxReceivers: this.roster.limit }),
+      }).catch((error: unknown) => {
+        throw new VaultError('server_unreachable', `${url.origin}: ${error instanceof Error ? error.message : String(error)}`);
       });
       if (!response.ok) throw await refusal(response);
       const created = CreateSessionResponseSchema.parse(await response.json());
@@ -128,18 +133,22 @@ export class SenderController {
       const linkKey = generateLinkKey();
       const keys = await deriveSessionKeys(linkKey, created.id);
       if (this.disposed) return;
-      this.signaling = new SignalingClient(keys, {
-        signal: (from, message) => this.onSignal(from, message, linkKey, keys),
-        rejected: (from, error) => this.onRejected(from, error),
-        peerJoined: (peer) => void this.onPeer(peer, linkKey, keys),
-        peerLeft: (peer) => this.onPeerLeft(peer),
-        rejoined: (joined) => {
-          // Fresh TURN credentials come with every join.
-          this.rtc = rtcSettings(joined);
-          this.onRejoined(joined.peers, linkKey, keys);
+      this.signaling = new SignalingClient(
+        keys,
+        {
+          signal: (from, message) => this.onSignal(from, message, linkKey, keys),
+          rejected: (from, error) => this.onRejected(from, error),
+          peerJoined: (peer) => void this.onPeer(peer, linkKey, keys),
+          peerLeft: (peer) => this.onPeerLeft(peer),
+          rejoined: (joined) => {
+            // Fresh TURN credentials come with every join.
+            this.rtc = rtcSettings(joined);
+            this.onRejoined(joined.peers, linkKey, keys);
+          },
+          fatal: (error) => this.onSignalingClosed(error),
         },
-        fatal: (error) => this.onSignalingClosed(error),
-      });
+        this.options.serverUrl,
+      );
       const joined = await this.signaling.join({ sessionId: created.id, role: 'sender', senderToken: created.senderToken });
       this.rtc = rtcSettings(joined);
       this.phase = 'running';

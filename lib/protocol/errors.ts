@@ -49,6 +49,7 @@ export const TRANSFER_ERROR_CODES = [
   'session_closed', // the signaling session ended
   'cancelled', // a person stopped the transfer
   'connection_lost', // the connection dropped and every attempt to resume it failed
+  'server_unreachable', // the vault server did not answer (wrong address, offline)
 ] as const;
 export type TransferErrorCode = (typeof TRANSFER_ERROR_CODES)[number];
 
@@ -112,4 +113,5 @@ export const USER_MESSAGES: Record<VaultErrorCode, string> = {
   session_closed: 'The session was closed by the server.',
   cancelled: 'The transfer was cancelled.',
   connection_lost: 'The connection was lost and could not be restored.',
+  server_unreachable: 'Could not reach the vault server. Check its address and your network connection.',
 };

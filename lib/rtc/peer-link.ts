@@ -15,6 +15,8 @@ const CONNECT_TIMEOUT_MS = 20_000;
  * transfer can resume instead of waiting.
  */
 const DISCONNECTED_GRACE_MS = 4_000;
+/** How long after gathering completed a candidate may still be reported. */
+const GATHERING_SETTLE_MS = 500;
 
 export interface PeerLinkOptions {
   /** How long the channel may take to open; a resumption uses a shorter one. */
@@ -87,8 +89,12 @@ export class PeerLink {
     };
     // Not one local candidate means no path can ever be found (typically relay-only
     // with a TURN server that refused us): say so now rather than after the timeout.
+    // libdatachannel (the CLI) reports `complete` before its candidates: look again shortly.
     this.pc.onicegatheringstatechange = () => {
-      if (this.pc.iceGatheringState === 'complete' && this.localCandidates === 0) this.noRoute('no ICE candidate gathered');
+      if (this.pc.iceGatheringState !== 'complete' || this.localCandidates > 0) return;
+      setTimeout(() => {
+        if (this.localCandidates === 0) this.noRoute('no ICE candidate gathered');
+      }, GATHERING_SETTLE_MS);
     };
     this.pc.oniceconnectionstatechange = () => {
       if (this.pc.iceConnectionState === 'failed') this.noRoute('ICE failed');
@@ -185,7 +191,10 @@ export class PeerLink {
   private async checkRemoteCertificate(pinned: string[]): Promise<void> {
     const transport = this.pc.sctp?.transport;
     const certificates = typeof transport?.getRemoteCertificates === 'function' ? transport.getRemoteCertificates() : [];
-    if (certificates.length === 0) return; // this browser does not expose them: the SDP pin stands alone
+    // This browser does not expose them (libdatachannel in the CLI returns an empty
+    // stand-in, but checks the certificate against the SDP fingerprint itself): the
+    // SDP pin stands alone.
+    if (certificates.length === 0 || certificates[0]!.byteLength === 0) return;
     const actual = await certificateFingerprint(certificates[0]!);
     const sha256Pins = pinned.filter((f) => f.startsWith('sha-256 '));
     if (sha256Pins.length > 0 && !sha256Pins.includes(actual)) {

@@ -1,0 +1,71 @@
+import { ReceiverController } from '../client/receiver-controller';
+import { InProcessReceiver } from '../client/in-process-receiver';
+import type { ReceiverSnapshot } from '../client/transfer-status';
+import type { VaultErrorCode } from '../protocol/errors';
+import { diskSinks } from './disk-sink';
+import { EXIT, exitCodeFor } from './exit-codes';
+import type { Terminal } from './terminal';
+
+export interface ReceiveOptions {
+  server: string;
+  sessionId: string;
+  keyText: string;
+  out: string;
+}
+
+/**
+ * Receives with the browser's own ReceiverController: same signaling, key
+ * confirmation, STREAM decryption and verification; only the engine runs in-process
+ * and writes to a folder.
+ */
+export function receive(options: ReceiveOptions, terminal: Terminal): { done: Promise<number>; stop: () => void } {
+  const sinks = diskSinks(options.out);
+  const controller = new ReceiverController(options.sessionId, options.keyText, {
+    serverUrl: options.server,
+    backend: (events) => new InProcessReceiver(events, (_decision, _manifest, file) => sinks.open(file)),
+    storage: async () => ({ kind: 'disk' }),
+    cleanup: async () => {},
+  });
+  let shownStatus: ReceiverSnapshot['status'] | null = null;
+  let printed = 0;
+  const done = new Promise<number>((resolve) => {
+    const finish = (code: number) => {
+      unsubscribe();
+      controller.dispose();
+      sinks.discardAll();
+      resolve(code);
+    };
+    const unsubscribe = controller.store.subscribe(() => {
+      const s = controller.store.latest();
+      if (s.status !== shownStatus) {
+        shownStatus = s.status;
+        if (s.status === 'waiting') terminal.note('Waiting for the sender…');
+        if (s.status === 'connecting') terminal.note('Connecting to the sender…');
+        if (s.status === 'receiving' && s.files.length > 0 && printed === 0) {
+          terminal.note(`Receiving ${s.files.length === 1 ? s.files[0]!.path : `${s.files.length} files`} into ${options.out}`);
+        }
+      }
+      if (s.status === 'reconnecting' && s.reconnect) terminal.note(`Connection dropped. Reconnecting… attempt ${s.reconnect.attempt} of ${s.reconnect.maxAttempts}`);
+      for (const path of sinks.saved.slice(printed)) terminal.result(path);
+      printed = sinks.saved.length;
+      if (s.status === 'receiving' || s.status === 'reconnecting') terminal.progress('receiving', s.progress, s.speed);
+      if (s.status === 'done') {
+        terminal.progress('received', s.progress, null, true);
+        terminal.clear();
+        terminal.note(`Done: ${s.received.length} ${s.received.length === 1 ? 'file' : 'files'} verified (SHA-256).`);
+        finish(EXIT.ok);
+      } else if (s.status === 'error' && s.error) {
+        terminal.error(`error ${s.error.code}: ${s.error.message}`);
+        finish(exitCodeFor(s.error.code as VaultErrorCode));
+      }
+    });
+  });
+  void controller.start();
+  return {
+    done,
+    stop: () => {
+      controller.dispose();
+      sinks.discardAll();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { isSessionId } from '../client/share-link';
+
+// What `receive` was given: a share link (which names its server) or a short code
+// (which needs --server).
+
+export type ReceiveTarget =
+  | { kind: 'link'; server: string; sessionId: string; keyText: string }
+  | { kind: 'code'; server: string; code: string };
+
+export class TargetError extends Error {}
+
+const LINK_KEY = /^[A-Za-z0-9_-]{43}$/;
+
+export function parseTarget(text: string, server: string): ReceiveTarget {
+  const trimmed = text.trim();
+  if (/^https?:\/\//i.test(trimmed)) {
+    let url: URL;
+    try {
+      url = new URL(trimmed);
+    } catch {
+      throw new TargetError(`${trimmed} is not a valid link`);
+    }
+    const match = /^\/s\/([^/]+)$/.exec(url.pathname);
+    if (!match || !isSessionId(match[1]!)) throw new TargetError('this is not a vault link (it should look like https://host/s/<id>#<key>)');
+    const keyText = url.hash.slice(1);
+    if (!LINK_KEY.test(keyText)) throw new TargetError('the link is incomplete: its secret key (after #) is missing or damaged; copy the whole link');
+    return { kind: 'link', server: url.origin, sessionId: match[1]!, keyText };
+  }
+  if (/^\d+[-\s]/.test(trimmed)) return { kind: 'code', server, code: trimmed };
+  throw new TargetError(`${trimmed} is neither a link nor a code like 7-orbit-lantern-velvet`);
+}
