@@ -14,6 +14,7 @@ export const SIGNALING_ERROR_CODES = [
   'capacity', // server holds its maximum number of sessions
   'unavailable', // session store failed
   'rate_limited', // too many requests or events from this address
+  'code_not_found', // no session holds a short code's number (nameplate)
 ] as const;
 export type SignalingErrorCode = (typeof SIGNALING_ERROR_CODES)[number];
 
@@ -50,6 +51,7 @@ export const TRANSFER_ERROR_CODES = [
   'cancelled', // a person stopped the transfer
   'connection_lost', // the connection dropped and every attempt to resume it failed
   'server_unreachable', // the vault server did not answer (wrong address, offline)
+  'wrong_code', // a short code's PAKE failed: wrong words; the sender closes the session
 ] as const;
 export type TransferErrorCode = (typeof TRANSFER_ERROR_CODES)[number];
 
@@ -86,6 +88,7 @@ export const USER_MESSAGES: Record<VaultErrorCode, string> = {
   capacity: 'The server is busy. Try again in a minute.',
   unavailable: 'The server cannot reach its session store. Try again shortly.',
   rate_limited: 'Too many requests from your network. Wait a minute and try again.',
+  code_not_found: 'No transfer has that code. Check the number and the words, or ask the sender for a new code.',
   key_invalid: 'This link is incomplete: its secret key is missing or damaged. Ask the sender to copy the whole link again.',
   envelope_invalid: "This link's key is wrong or the connection was tampered with. Nothing was received. Ask the sender to copy the link again.",
   frame_malformed: 'The other browser sent data that could not be read.',
@@ -114,4 +117,5 @@ export const USER_MESSAGES: Record<VaultErrorCode, string> = {
   cancelled: 'The transfer was cancelled.',
   connection_lost: 'The connection was lost and could not be restored.',
   server_unreachable: 'Could not reach the vault server. Check its address and your network connection.',
+  wrong_code: "The code was wrong. For safety the sender's session is now closed: ask the sender for a new code.",
 };
