@@ -1,6 +1,7 @@
 import { z } from './zod';
 import { PeerIdSchema, SenderTokenSchema, SessionIdSchema } from './ids';
 import { TRANSFER_ERROR_CODES, type SignalingErrorCode } from './errors';
+import { PakeMessageSchema } from './pake';
 
 // Socket.IO events between browsers and server.ts. Every payload a server receives
 // is parsed with these schemas; everything else is refused with `bad_request`.
@@ -21,6 +22,9 @@ export const JoinRequestSchema = z
     // The page was in this session and its signaling socket reconnected: its transfer
     // is still running, so the others must not take it for a newcomer.
     rejoin: z.literal(true).optional(),
+    // A receiver who typed a short code: it has no key yet and first runs the PAKE
+    // (`pake` events), so the sender must not offer until it asks (sealed `reconnect`).
+    code: z.literal(true).optional(),
   })
   .strict();
 export type JoinRequest = z.infer<typeof JoinRequestSchema>;
@@ -44,8 +48,8 @@ export type SignalRequest = z.infer<typeof SignalRequestSchema>;
 export const PeerSchema = z.object({ peerId: PeerIdSchema, role: RoleSchema });
 export type Peer = z.infer<typeof PeerSchema>;
 
-/** `rejoin`: the peer's signaling reconnected (it comes back under a new peer id). */
-export const PeerJoinedSchema = PeerSchema.extend({ rejoin: z.boolean().optional() });
+/** `rejoin`: the peer's signaling reconnected (it comes back under a new peer id); `code`: it joined with a short code. */
+export const PeerJoinedSchema = PeerSchema.extend({ rejoin: z.boolean().optional(), code: z.boolean().optional() });
 export type PeerJoined = z.infer<typeof PeerJoinedSchema>;
 
 /**
@@ -85,6 +89,16 @@ export const JoinAckSchema = z.union([
   z.object({ ok: z.literal(false), code: z.string(), message: z.string() }),
 ]);
 
+/**
+ * A short-code PAKE message, between a session's sender and one receiver. Not sealed
+ * (the receiver has no key yet): CPace keeps it safe in the open; the server relays it
+ * like an envelope.
+ */
+export const PakeRequestSchema = z.object({ to: PeerIdSchema, message: PakeMessageSchema }).strict();
+export type PakeRequest = z.infer<typeof PakeRequestSchema>;
+export const PakeDeliverySchema = z.object({ from: PeerIdSchema, message: PakeMessageSchema }).strict();
+export type PakeDelivery = z.infer<typeof PakeDeliverySchema>;
+
 // Server → client events
 export const SignalDeliverySchema = z.object({ from: PeerIdSchema, envelope: EnvelopeSchema });
 export type SignalDelivery = z.infer<typeof SignalDeliverySchema>;
@@ -92,6 +106,7 @@ export const SessionClosedSchema = z.object({ reason: z.enum(['expired', 'shutdo
 
 export interface ServerToClientEvents {
   signal: (payload: SignalDelivery) => void;
+  pake: (payload: PakeDelivery) => void;
   'peer-joined': (payload: PeerJoined) => void;
   'peer-left': (payload: PeerLeft) => void;
   'session-closed': (payload: z.infer<typeof SessionClosedSchema>) => void;
@@ -100,6 +115,8 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   join: (payload: unknown, ack: (reply: JoinAck) => void) => void;
   signal: (payload: unknown, ack: (reply: SignalAck) => void) => void;
+  /** A PAKE message (PakeRequestSchema) to a peer of the other role in the same session. */
+  pake: (payload: unknown, ack: (reply: SignalAck) => void) => void;
   /** Sender only: the transfer is over, close the session for everyone. */
   end: (payload: unknown, ack: (reply: SignalAck) => void) => void;
 }
