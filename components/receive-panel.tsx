@@ -1,6 +1,6 @@
 'use client';
 
-import { useReceiver } from '@/hooks/use-receiver';
+import { useReceiver, type ReceiveSource } from '@/hooks/use-receiver';
 import type { ReceiverStatus } from '@/lib/client/transfer-status';
 import { fileProgress } from '@/lib/transfer/progress';
 import { DownloadAll } from './download-all';
@@ -30,8 +30,8 @@ const STORAGE_TEXT = {
 } as const;
 
 /** The receiver page: joins by itself, shows progress, offers only verified files. */
-export function ReceivePanel({ sessionId }: { sessionId: string }) {
-  const { snapshot, chooseLocation, downloadAll } = useReceiver(sessionId);
+export function ReceivePanel({ source, again = 'link' }: { source: ReceiveSource; again?: 'link' | 'code' }) {
+  const { snapshot, chooseLocation, downloadAll } = useReceiver(source);
   const { status, files } = snapshot;
   const moving = status === 'receiving' || status === 'reconnecting' || status === 'done';
   const perFile = moving ? fileProgress(files.map((f) => f.size), snapshot.progress) : null;
@@ -74,13 +74,17 @@ export function ReceivePanel({ sessionId }: { sessionId: string }) {
       {status === 'done' && files.length > 1 && <DownloadAll zip={snapshot.zip} onDownloadAll={downloadAll} />}
       {snapshot.error && (
         <ErrorNotice code={snapshot.error.code} message={snapshot.error.message}>
-          <p className="text-sm">Nothing incomplete was kept. Ask the sender for a new link, or open this one again if they are still sharing.</p>
+          <p className="text-sm">
+            {again === 'code'
+              ? 'Nothing incomplete was kept. Ask the sender for a new code.'
+              : 'Nothing incomplete was kept. Ask the sender for a new link, or open this one again if they are still sharing.'}
+          </p>
           <button
             type="button"
             onClick={() => window.location.reload()}
             className="self-start rounded-lg border border-red-300 px-3 py-1.5 text-sm font-medium hover:bg-red-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-vault-500 dark:border-red-800 dark:hover:bg-red-900"
           >
-            Try this link again
+            {again === 'code' ? 'Enter a code again' : 'Try this link again'}
           </button>
         </ErrorNotice>
       )}

@@ -7,9 +7,11 @@ import { ErrorNotice } from './error-notice';
 import { FilePicker } from './file-picker';
 import { formatBytes } from '../lib/transfer/format';
 import { ProgressBar } from './progress-bar';
+import { CodeOption } from './code-option';
 import { ReceiverLimit } from './receiver-limit';
 import { ReceiverList } from './receiver-list';
 import { SelectionList } from './selection-list';
+import { ShareCode } from './share-code';
 import { ShareLink } from './share-link';
 import { StatusLine } from './status-line';
 import { TransferSteps } from './transfer-steps';
@@ -36,6 +38,7 @@ function statusText(status: SenderStatus, maxReceivers: number): string {
 export function SendPanel() {
   const { snapshot, chosen, add, remove, share, retry, stopReceiver, endSession, reset } = useSender();
   const [limit, setLimit] = useState(1);
+  const [withCode, setWithCode] = useState(false);
   const { status } = snapshot;
   const finished = status === 'done' || status === 'ended' || status === 'error';
 
@@ -44,7 +47,8 @@ export function SendPanel() {
       <div className="flex flex-col gap-4">
         <FilePicker onFiles={add} />
         <ReceiverLimit value={limit} onChange={setLimit} />
-        <SelectionList files={chosen.files} skipped={chosen.skipped} onRemove={remove} onShare={() => share(limit)} />
+        <CodeOption value={withCode} onChange={setWithCode} />
+        <SelectionList files={chosen.files} skipped={chosen.skipped} onRemove={remove} onShare={() => share(limit, withCode)} />
       </div>
     );
   }
@@ -64,6 +68,7 @@ export function SendPanel() {
       </ul>
       <StatusLine status={status} text={statusText(status, snapshot.maxReceivers)} />
       {snapshot.link && !finished && <ShareLink link={snapshot.link} expiresAt={snapshot.expiresAt} />}
+      {snapshot.link && snapshot.code && !finished && <ShareCode code={snapshot.code} link={snapshot.link} />}
       {(status === 'sending' || status === 'reconnecting' || status === 'done') && (
         <ProgressBar progress={snapshot.progress} speed={snapshot.speed} label="Sending progress" />
       )}

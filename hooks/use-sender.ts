@@ -9,6 +9,7 @@ import { addToSelection, removeFromSelection, type SelectedFile, type FileSelect
 const IDLE: SenderSnapshot = {
   status: 'idle',
   link: null,
+  code: null,
   expiresAt: null,
   files: [],
   progress: emptyProgress(),
@@ -24,11 +25,13 @@ const noop = () => () => {};
 interface Shared {
   files: SelectedFile[];
   maxReceivers: number;
+  /** Also make a short code. */
+  code: boolean;
 }
 
 /**
  * Wires a SenderController to React. Before sharing, `add`/`remove` edit the list of
- * files (with their paths); `share(maxReceivers)` starts a session with it,
+ * files (with their paths); `share(maxReceivers, code)` starts a session with it,
  * `stopReceiver(peerId)` stops one receiver, `retry()` shares the same files again
  * under a new link, `reset()` ends it all.
  */
@@ -39,7 +42,7 @@ export function useSender() {
 
   useEffect(() => {
     if (!shared) return;
-    const created = new SenderController(shared.files, window.location.origin, { maxReceivers: shared.maxReceivers });
+    const created = new SenderController(shared.files, window.location.origin, { maxReceivers: shared.maxReceivers, code: shared.code });
     // Start on the next task: StrictMode's immediate unmount disposes it unstarted,
     // so a session is never created twice.
     const start = setTimeout(() => {
@@ -70,7 +73,7 @@ export function useSender() {
   );
   // An empty list cannot be shared.
   const share = useCallback(
-    (maxReceivers = 1) => setShared(chosen.files.length > 0 ? { files: chosen.files, maxReceivers } : null),
+    (maxReceivers = 1, code = false) => setShared(chosen.files.length > 0 ? { files: chosen.files, maxReceivers, code } : null),
     [chosen],
   );
   // A new session (new link and key) for the same files.

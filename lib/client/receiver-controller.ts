@@ -1,10 +1,13 @@
+import { codePassword } from '../codes/short-code';
 import { toBase64Url } from '../crypto/base64url';
+import { CodeReceiver } from '../crypto/code-exchange';
 import { confirmationTranscript } from '../crypto/key-confirmation';
 import { createEphemeral, type Ephemeral } from '../crypto/ephemeral';
-import { decodeLinkKey, deriveSessionKeys } from '../crypto/keys';
+import { decodeLinkKey, deriveSessionKeys, type SessionKeys } from '../crypto/keys';
 import { randomBytes } from '../crypto/webcrypto';
 import { isTransferErrorCode, isVaultError, USER_MESSAGES, VaultError, type VaultErrorCode } from '../protocol/errors';
 import type { Manifest } from '../protocol/messages';
+import type { PakeMessage } from '../protocol/pake';
 import type { Peer, PeerJoined, PeerLeft, SignalPlaintext } from '../protocol/signaling';
 import { channelPort, type ChannelPort } from '../rtc/channel-port';
 import { PeerLink, rtcSettings, type Handshake, type RtcSettings } from '../rtc/peer-link';
@@ -48,6 +51,15 @@ const CONNECTION_LOST = `The connection to the sender dropped and could not be r
 /** Marked when the DataChannel opens and when every file verified; the benchmark reads them. */
 export const CHANNEL_OPEN_MARK = 'p2pvault:channel-open';
 export const DONE_MARK = 'p2pvault:done';
+
+/** A short code, parsed (lib/codes/short-code.ts): the number named the session; the words are the PAKE's password. */
+export interface TypedCode {
+  nameplate: number;
+  words: string[];
+}
+
+/** How long the code exchange may take once the sender is present. */
+const CODE_EXCHANGE_MS = 20_000;
 
 /**
  * What differs between hosts: the browser runs the engine in a Worker and lets the
@@ -106,23 +118,34 @@ export class ReceiverController {
   private resumes = 0;
   /** Counts the channels that opened; the worker stamps each frame it sends with one. */
   private connectionId = 0;
+  /** The running code exchange: where the sender's PAKE messages go. */
+  private codeExchange: { receive(from: string, message: PakeMessage): void; senderKnown(): void } | null = null;
 
   constructor(
     private readonly sessionId: string,
     private readonly keyText: string | null,
     private readonly host: ReceiverHost = BROWSER_HOST,
+    /** Given instead of a link key: K comes from the code's PAKE with the sender. */
+    private readonly code: TypedCode | null = null,
   ) {}
 
   async start(): Promise<void> {
     try {
-      if (!this.keyText) throw new VaultError('key_invalid', 'link has no key');
-      const linkKey = decodeLinkKey(this.keyText);
-      const keys = await deriveSessionKeys(linkKey, this.sessionId);
+      let linkKey: Uint8Array | null = null;
+      let keys: SessionKeys | null = null;
+      if (!this.code) {
+        if (!this.keyText) throw new VaultError('key_invalid', 'link has no key');
+        linkKey = decodeLinkKey(this.keyText);
+        keys = await deriveSessionKeys(linkKey, this.sessionId);
+      }
       if (this.disposed) return;
       void this.host.cleanup(null, STALE_INCOMING_MS);
       this.signaling = new SignalingClient(
         keys,
         {
+          pake: (from, message) => {
+            if (from === this.sender) this.codeExchange?.receive(from, message);
+          },
           rejected: (from, error) => {
             if (from === this.sender) this.fail(error);
           },
@@ -131,7 +154,7 @@ export class ReceiverController {
               this.peerAborted = true;
               return this.fail(new VaultError(message.data.code, USER_MESSAGES[message.data.code]), abortDetail(message.data.code, this.port !== null));
             }
-            this.signals = this.signals.then(() => this.onSignal(from, message, linkKey)).catch((error) => this.fail(error));
+            this.signals = this.signals.then(() => this.onSignal(from, message, linkKey!)).catch((error) => this.fail(error));
           },
           peerJoined: (peer) => this.onPeerJoined(peer),
           peerLeft: (peer) => this.onPeerLeft(peer),
@@ -147,13 +170,52 @@ export class ReceiverController {
         },
         this.host.serverUrl,
       );
-      const joined = await this.signaling.join({ sessionId: this.sessionId, role: 'receiver' });
+      const joined = await this.signaling.join({ sessionId: this.sessionId, role: 'receiver', ...(this.code ? { code: true } : {}) });
       this.rtc = rtcSettings(joined);
       this.sender = joined.peers.find((p) => p.role === 'sender')?.peerId ?? null;
       this.update({ status: this.sender ? 'connecting' : 'waiting' });
+      if (!this.code) return;
+      linkKey = await this.exchangeCode(this.code);
+      if (this.disposed) return;
+      this.signaling.setKeys(await deriveSessionKeys(linkKey, this.sessionId));
+      // From here on, exactly a link's path: ask the sender (sealed) for its offer.
+      await this.signaling.send(this.sender!, { type: 'reconnect', data: { token: this.token, attempt: 1 } });
     } catch (error) {
       this.fail(error);
     }
+  }
+
+  /**
+   * Runs the short code's PAKE with the sender (the initiator's side) and returns the
+   * link key it delivers; throws `wrong_code` when the sender refused our words.
+   */
+  private exchangeCode(code: TypedCode): Promise<Uint8Array> {
+    const exchange = new CodeReceiver(codePassword(code.words), this.sessionId, code.nameplate);
+    return new Promise<Uint8Array>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      let started = false;
+      const finish = (error: unknown, key?: Uint8Array) => {
+        if (timer) clearTimeout(timer);
+        this.codeExchange = null;
+        if (key) resolve(key);
+        else reject(error);
+      };
+      const begin = () => {
+        if (started || !this.sender) return;
+        started = true;
+        timer = setTimeout(() => finish(new VaultError('connection_failed', 'the sender did not answer the code exchange')), CODE_EXCHANGE_MS);
+        this.signaling!.sendPake(this.sender, exchange.start()).catch((error: unknown) => finish(error));
+      };
+      this.codeExchange = {
+        senderKnown: begin,
+        receive: (from, message) =>
+          void exchange.receive(message).then(async (step) => {
+            if (step.send) await this.signaling!.sendPake(from, step.send);
+            if (step.secret) finish(null, step.secret);
+          }).catch((error: unknown) => finish(error)),
+      };
+      begin();
+    });
   }
 
   /** The person clicked "Choose where to save"; must run inside that click. */
@@ -218,6 +280,7 @@ export class ReceiverController {
     if (peer.role !== 'sender') return;
     this.sender = peer.peerId;
     this.senderLeft = false;
+    this.codeExchange?.senderKnown();
     const { status } = this.store.latest();
     if (status === 'waiting') this.update({ status: this.worker ? 'reconnecting' : 'connecting' });
     // The sender's signaling came back under a new id while we wait to resume: ask it.
@@ -461,7 +524,9 @@ export class ReceiverController {
       this.sender && !this.port && isVaultError(error) && isTransferErrorCode(error.code) && !this.peerAborted
         ? signaling?.send(this.sender, { type: 'abort', data: { code: error.code } })
         : undefined;
-    void Promise.resolve(notify).finally(() => signaling?.close());
+    void Promise.resolve(notify)
+      .catch(() => {})
+      .finally(() => signaling?.close());
     // Let the error frame reach the other side before the channel closes; without a
     // channel there is nothing to deliver, and a half-made connection must not open.
     if (this.port) setTimeout(() => this.teardownPeer(), ERROR_LINGER_MS);

@@ -1,8 +1,11 @@
+import { codePassword, formatCode, newCodeWords } from '../codes/short-code';
+import { CodeSender } from '../crypto/code-exchange';
 import { confirmationTranscript } from '../crypto/key-confirmation';
 import { createEphemeral, ephemeralSecret, type Ephemeral } from '../crypto/ephemeral';
 import { deriveConnectionKeys, deriveSessionKeys, encodeLinkKey, generateLinkKey, type SessionKeys } from '../crypto/keys';
 import { ApiErrorSchema, CreateSessionResponseSchema } from '../protocol/api';
 import { isSignalingErrorCode, isTransferErrorCode, isVaultError, USER_MESSAGES, VaultError, type VaultErrorCode } from '../protocol/errors';
+import type { PakeMessage } from '../protocol/pake';
 import type { Peer, PeerJoined, PeerLeft, SignalPlaintext } from '../protocol/signaling';
 import { channelPort, type ChannelPort } from '../rtc/channel-port';
 import { PeerLink, rtcSettings, type Handshake, type RtcSettings } from '../rtc/peer-link';
@@ -26,6 +29,20 @@ const REJECTED_NOTICE =
 const abortDetail = (code: VaultErrorCode) => `The recipient stopped before any file data was sent. ${USER_MESSAGES[code]}`;
 const RECEIVER_LEFT = 'The recipient left before the transfer finished (they closed the page). What they had not verified was discarded.';
 const CONNECTION_LOST = `The connection to this recipient dropped and could not be restored after ${MAX_RESUME_ATTEMPTS} attempts.`;
+const WRONG_CODE =
+  'Someone tried a wrong code, so this session was closed to keep your files safe: a code allows one guess. Share again for a new code.';
+/** A code exchange must finish in this time; one left hanging spends the code like a wrong guess. */
+const CODE_EXCHANGE_MS = 30_000;
+
+/** A short code's state on the sender: the words stay in this page; the server knows only the number. */
+interface CodeState {
+  nameplate: number;
+  words: string[];
+  /** The one exchange this code allows, with the receiver running it. */
+  attempt: { peerId: string; exchange: CodeSender; timer: ReturnType<typeof setTimeout> } | null;
+  /** A receiver obtained the key with it: later attempts are refused (they learn nothing). */
+  spent: boolean;
+}
 
 /** Why the server would not create a session, in our words: its named code when it gave one. */
 async function refusal(response: Response): Promise<VaultError> {
@@ -44,6 +61,8 @@ export interface SenderOptions {
   maxReceivers?: number;
   /** The server to create the session on and signal through; the page's own origin when absent (the CLI names one). */
   serverUrl?: string;
+  /** Also make a short code (7-orbit-velvet-zebra): its receiver obtains the link key through a PAKE. */
+  code?: boolean;
 }
 
 /**
@@ -91,6 +110,7 @@ export class SenderController {
   private ended = false;
   /** Signaling closed (expired, shut down) while transfers ran: no one new can join. */
   private closedBy: VaultError | null = null;
+  private code: CodeState | null = null;
 
   constructor(
     private readonly files: SelectedFile[],
@@ -105,6 +125,7 @@ export class SenderController {
     this.store = new SnapshotStore<SenderSnapshot>({
       status: 'idle',
       link: null,
+      code: null,
       expiresAt: null,
       files: files.map(({ path, file }) => ({ name: file.name, path, size: file.size })),
       progress: this.total,
@@ -123,7 +144,7 @@ export class SenderController {
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ maxReceivers: this.roster.limit }),
+        body: JSON.stringify({ maxReceivers: this.roster.limit, ...(this.options.code ? { code: true } : {}) }),
       }).catch((error: unknown) => {
         throw new VaultError('server_unreachable', `${url.origin}: ${error instanceof Error ? error.message : String(error)}`);
       });
@@ -133,6 +154,8 @@ export class SenderController {
       const linkKey = generateLinkKey();
       const keys = await deriveSessionKeys(linkKey, created.id);
       if (this.disposed) return;
+      if (this.options.code && created.nameplate === undefined) throw new VaultError('unavailable', 'the server gave no code number');
+      if (created.nameplate !== undefined) this.code = { nameplate: created.nameplate, words: newCodeWords(), attempt: null, spent: false };
       this.signaling = new SignalingClient(
         keys,
         {
@@ -146,13 +169,18 @@ export class SenderController {
             this.onRejoined(joined.peers, linkKey, keys);
           },
           fatal: (error) => this.onSignalingClosed(error),
+          pake: (from, message) => void this.onPake(from, message, linkKey, created.id),
         },
         this.options.serverUrl,
       );
       const joined = await this.signaling.join({ sessionId: created.id, role: 'sender', senderToken: created.senderToken });
       this.rtc = rtcSettings(joined);
       this.phase = 'running';
-      this.publish({ link: buildShareLink(this.origin, created.id, encodeLinkKey(linkKey)), expiresAt: created.expiresAt });
+      this.publish({
+        link: buildShareLink(this.origin, created.id, encodeLinkKey(linkKey)),
+        code: this.code ? formatCode(this.code.nameplate, this.code.words) : null,
+        expiresAt: created.expiresAt,
+      });
       for (const peer of joined.peers) void this.onPeer(peer, linkKey, keys);
     } catch (error) {
       this.failSession(error);
@@ -251,8 +279,9 @@ export class SenderController {
 
   private async onPeer(peer: PeerJoined, linkKey: Uint8Array, keys: SessionKeys): Promise<void> {
     if (peer.role !== 'receiver' || this.disposed || this.phase !== 'running' || this.closedBy) return;
-    // A receiver whose signaling came back says who it is with a sealed reconnect.
-    if (peer.rejoin) return;
+    // A receiver whose signaling came back says who it is with a sealed reconnect; so
+    // does one that typed the code, once its PAKE gave it the key.
+    if (peer.rejoin || peer.code) return;
     if (this.connections.has(peer.peerId)) return;
     if (!roster.canAdmit(this.roster)) {
       // The server counts who is present; a receiver that finished and left freed its
@@ -464,7 +493,51 @@ export class SenderController {
     this.publish();
   }
 
+  /**
+   * A short code's PAKE (lib/crypto/code-exchange.ts). One exchange per code: the first
+   * receiver's; a wrong guess (or one left unfinished) ends the session, so a guesser
+   * gets one try in 2^33. Others are refused without learning anything.
+   */
+  private async onPake(from: string, message: PakeMessage, linkKey: Uint8Array, sessionId: string): Promise<void> {
+    const code = this.code;
+    if (!code || this.phase !== 'running' || this.closedBy) return;
+    if (code.spent || (code.attempt && code.attempt.peerId !== from)) {
+      return void this.signaling?.sendPake(from, { t: 'pake-result', ok: false }).catch(() => {});
+    }
+    if (!code.attempt) {
+      const timer = setTimeout(() => this.codeFailed(new VaultError('wrong_code', 'the code exchange was not completed')), CODE_EXCHANGE_MS);
+      code.attempt = { peerId: from, exchange: new CodeSender(linkKey, codePassword(code.words), sessionId, code.nameplate), timer };
+    }
+    const step = await code.attempt.exchange.receive(message);
+    // The refusal must reach the guesser before the session closes.
+    if (step.send) await this.signaling?.sendPake(from, step.send).catch(() => {});
+    if (!step.outcome) return;
+    clearTimeout(code.attempt.timer);
+    if (!step.outcome.ok) return this.codeFailed(step.outcome.error);
+    // The receiver has K now; it asks for an offer with a sealed reconnect (onReconnectAsked).
+    code.spent = true;
+    this.publish();
+  }
+
+  /** Someone spent the code's one guess wrongly: close the session for everyone. */
+  private codeFailed(error: VaultError): void {
+    if (!this.code || this.code.spent || this.phase !== 'running') return;
+    this.code.spent = true;
+    for (const view of this.roster.receivers) if (roster.isActive(view)) this.stopReceiver(view.peerId);
+    if (!this.ended) void this.signaling?.end();
+    this.ended = true;
+    this.phase = 'error';
+    for (const connection of [...this.connections.values()]) this.release(connection, 0);
+    this.publish({ error: shownError(new VaultError('wrong_code', error.message), WRONG_CODE) });
+  }
+
   private onPeerLeft(peer: PeerLeft): void {
+    const attempt = this.code?.attempt;
+    // The code's receiver left mid-exchange: it spent the code all the same.
+    if (attempt && attempt.peerId === peer.peerId && !this.code!.spent) {
+      clearTimeout(attempt.timer);
+      return this.codeFailed(new VaultError('wrong_code', 'the receiver left during the code exchange'));
+    }
     const connection = this.connections.get(peer.peerId);
     if (connection?.session && roster.isActive(roster.find(this.roster, connection.peerId)!)) {
       // Its page closed: a drop from now on is final. A signaling timeout (`lost`) is

@@ -43,6 +43,8 @@ export interface SenderSnapshot {
   /** The whole session: sending while any receiver is, done when every slot is. */
   status: SenderStatus;
   link: string | null;
+  /** The short code (7-orbit-velvet-zebra), when one was asked for. */
+  code: string | null;
   expiresAt: string | null;
   /** `path` is where the file sits in what was shared ("docs/c.bin"). */
   files: { name: string; path: string; size: number }[];

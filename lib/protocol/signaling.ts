@@ -77,6 +77,10 @@ export type JoinAck =
   | { ok: true; peerId: string; peers: Peer[]; iceServers: IceServer[]; iceTransportPolicy?: IceTransportPolicy }
   | ErrorAck;
 export type SignalAck = { ok: true } | ErrorAck;
+export const SignalAckSchema = z.union([
+  z.object({ ok: z.literal(true) }),
+  z.object({ ok: z.literal(false), code: z.string(), message: z.string() }),
+]);
 
 export const JoinAckSchema = z.union([
   z.object({

@@ -2,11 +2,14 @@ import { io, type Socket } from 'socket.io-client';
 import { openSignal, sealSignal } from '../crypto/envelope';
 import type { SessionKeys } from '../crypto/keys';
 import { USER_MESSAGES, VaultError, type SignalingErrorCode } from '../protocol/errors';
+import type { PakeMessage } from '../protocol/pake';
 import {
   JoinAckSchema,
+  PakeDeliverySchema,
   PeerJoinedSchema,
   PeerLeftSchema,
   SessionClosedSchema,
+  SignalAckSchema,
   SignalDeliverySchema,
   type ClientToServerEvents,
   type IceServer,
@@ -48,6 +51,8 @@ export interface SignalingEvents {
   rejected(from: string, error: VaultError): void;
   /** A failure that ends this session for this page (session closed). */
   fatal(error: VaultError): void;
+  /** A short-code PAKE message (not sealed: the code's receiver has no key yet). */
+  pake?(from: string, message: PakeMessage): void;
 }
 
 export type SignalBody = SignalPlaintext extends infer T ? (T extends unknown ? Omit<T, 'seq'> : never) : never;
@@ -62,8 +67,12 @@ export class SignalingClient {
   private joined: JoinRequest | null = null;
   private closed = false;
 
+  /**
+   * `keys` null: a receiver who typed a short code joins before it has K; it runs the
+   * PAKE over `pake` events, then `setKeys`. Until then nothing sealed goes either way.
+   */
   constructor(
-    private readonly keys: SessionKeys,
+    private keys: SessionKeys | null,
     private readonly events: SignalingEvents,
     url?: string,
   ) {
@@ -79,6 +88,10 @@ export class SignalingClient {
     });
     this.socket.io.on('reconnect_failed', () => {
       if (this.joined) this.events.fatal(new VaultError('unavailable', USER_MESSAGES.unavailable));
+    });
+    this.socket.on('pake', (payload) => {
+      const delivery = PakeDeliverySchema.safeParse(payload);
+      if (delivery.success) this.events.pake?.(delivery.data.from, delivery.data.message);
     });
     this.socket.on('signal', (payload) => {
       // Open envelopes in arrival order: ICE must not overtake its offer.
@@ -145,6 +158,25 @@ export class SignalingClient {
     this.events.rejoined?.(ack.data);
   }
 
+  /** The key a short code's PAKE produced: sealed signaling can start. */
+  setKeys(keys: SessionKeys): void {
+    this.keys = keys;
+  }
+
+  /** Sends a PAKE message to `to`; rejects with the server's refusal (e.g. the peer left). */
+  async sendPake(to: string, message: PakeMessage): Promise<void> {
+    let raw: unknown;
+    try {
+      raw = await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('pake', { to, message });
+    } catch {
+      throw new VaultError('unavailable', 'The signaling server did not answer.');
+    }
+    const ack = SignalAckSchema.safeParse(raw);
+    if (ack.success && ack.data.ok) return;
+    const code = (ack.success && !ack.data.ok ? ack.data.code : 'unavailable') as SignalingErrorCode;
+    throw new VaultError(code, USER_MESSAGES[code] ?? 'The server refused the message.');
+  }
+
   /**
    * Seals and sends; resolves once the server relayed it (or after ACK_TIMEOUT_MS).
    * Sealing is async, so sends are chained: envelopes leave in seq order, as the
@@ -152,9 +184,11 @@ export class SignalingClient {
    */
   send(to: string, body: SignalBody): Promise<void> {
     const from = this.peerId;
+    const keys = this.keys;
     if (!from) return Promise.reject(new VaultError('not_joined', USER_MESSAGES.not_joined));
+    if (!keys) return Promise.reject(new VaultError('key_invalid', 'no key yet: the code exchange has not finished'));
     const message = { ...body, seq: this.seq++ } as SignalPlaintext;
-    const sealed = sealSignal(this.keys, { from, to }, message);
+    const sealed = sealSignal(keys, { from, to }, message);
     let relayed: Promise<unknown> = Promise.resolve();
     const emitted = this.outbox.then(async () => {
       const envelope = await sealed;
@@ -183,7 +217,8 @@ export class SignalingClient {
 
   private async deliver(payload: unknown): Promise<void> {
     const parsed = SignalDeliverySchema.safeParse(payload);
-    if (!parsed.success || !this.peerId) return; // not from our server's schema: ignore
+    // Not from our server's schema, or sealed before we could hold the key: ignore.
+    if (!parsed.success || !this.peerId || !this.keys) return;
     const { from, envelope } = parsed.data;
     try {
       const message = await openSignal(this.keys, { from, to: this.peerId }, envelope);

@@ -16,7 +16,7 @@ export default async function ReceivePage({ params }: { params: Promise<{ id: st
   return (
     <>
       <PageHeader />
-      {session.expired ? <ErrorNotice code="expired" message={USER_MESSAGES.expired} /> : <ReceivePanel sessionId={id} />}
+      {session.expired ? <ErrorNotice code="expired" message={USER_MESSAGES.expired} /> : <ReceivePanel source={{ sessionId: id }} />}
     </>
   );
 }
