@@ -13,6 +13,7 @@ const INTEGRITY: ReadonlySet<VaultErrorCode> = new Set<VaultErrorCode>([
   'not_authentic',
   'envelope_invalid',
   'key_invalid',
+  'wrong_code',
 ]);
 
 export function exitCodeFor(code: VaultErrorCode): number {

@@ -1,4 +1,6 @@
-import { EXIT } from './exit-codes';
+import { lookupCode } from '../client/code-lookup';
+import { isVaultError, USER_MESSAGES } from '../protocol/errors';
+import { EXIT, exitCodeFor } from './exit-codes';
 import { installWebRtc } from './node-rtc';
 import { parseArgs, UsageError, USAGE } from './args';
 import { receive } from './receive';
@@ -30,11 +32,19 @@ async function main(argv: string[]): Promise<number> {
       running = send({ server: command.server, files: command.files, receivers: command.receivers, code: command.code }, files, terminal);
     } else {
       const target = parseTarget(command.target, command.server);
-      if (target.kind === 'code') throw new TargetError('short codes are not supported yet');
       installWebRtc(process.env.P2P_VAULT_BIND_ADDRESS);
-      running = receive({ server: target.server, sessionId: target.sessionId, keyText: target.keyText, out: command.out }, terminal);
+      if (target.kind === 'code') {
+        const sessionId = await lookupCode(target.server, target.code.nameplate);
+        running = receive({ server: target.server, sessionId, keyText: null, code: target.code, out: command.out }, terminal);
+      } else {
+        running = receive({ server: target.server, sessionId: target.sessionId, keyText: target.keyText, code: null, out: command.out }, terminal);
+      }
     }
   } catch (error) {
+    if (isVaultError(error)) {
+      terminal.error(`error ${error.code}: ${USER_MESSAGES[error.code]}`);
+      return exitCodeFor(error.code);
+    }
     if (!(error instanceof InputError || error instanceof TargetError)) throw error;
     terminal.error(`p2p-vault: ${error.message}`);
     return EXIT.usage;

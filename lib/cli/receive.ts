@@ -1,7 +1,9 @@
-import { ReceiverController } from '../client/receiver-controller';
+import { ReceiverController, type TypedCode } from '../client/receiver-controller';
 import { InProcessReceiver } from '../client/in-process-receiver';
 import type { ReceiverSnapshot } from '../client/transfer-status';
 import type { VaultErrorCode } from '../protocol/errors';
+import type { ReceiveWorkerEvents } from '../client/receive-worker-client';
+import type { ManifestFile } from '../protocol/messages';
 import { diskSinks } from './disk-sink';
 import { EXIT, exitCodeFor } from './exit-codes';
 import type { Terminal } from './terminal';
@@ -9,7 +11,9 @@ import type { Terminal } from './terminal';
 export interface ReceiveOptions {
   server: string;
   sessionId: string;
-  keyText: string;
+  /** The link's key, or the code whose PAKE gives it. */
+  keyText: string | null;
+  code: TypedCode | null;
   out: string;
 }
 
@@ -20,12 +24,13 @@ export interface ReceiveOptions {
  */
 export function receive(options: ReceiveOptions, terminal: Terminal): { done: Promise<number>; stop: () => void } {
   const sinks = diskSinks(options.out);
-  const controller = new ReceiverController(options.sessionId, options.keyText, {
+  const host = {
     serverUrl: options.server,
-    backend: (events) => new InProcessReceiver(events, (_decision, _manifest, file) => sinks.open(file)),
-    storage: async () => ({ kind: 'disk' }),
+    backend: (events: ReceiveWorkerEvents) => new InProcessReceiver(events, (_decision: unknown, _manifest: unknown, file: ManifestFile) => sinks.open(file)),
+    storage: async () => ({ kind: 'disk' }) as const,
     cleanup: async () => {},
-  });
+  };
+  const controller = new ReceiverController(options.sessionId, options.keyText, host, options.code);
   let shownStatus: ReceiverSnapshot['status'] | null = null;
   let printed = 0;
   const done = new Promise<number>((resolve) => {

@@ -38,7 +38,7 @@ export async function pickFiles(paths: readonly string[]): Promise<SelectedFile[
  * the link, and runs one SendSession per receiver.
  */
 export function send(options: SendOptions, files: SelectedFile[], terminal: Terminal): { done: Promise<number>; stop: () => void } {
-  const controller = new SenderController(files, options.server, { serverUrl: options.server, maxReceivers: options.receivers });
+  const controller = new SenderController(files, options.server, { serverUrl: options.server, maxReceivers: options.receivers, code: options.code });
   let linkShown = false;
   const reported = new Set<string>();
   const done = new Promise<number>((resolve) => {
@@ -79,7 +79,12 @@ export function send(options: SendOptions, files: SelectedFile[], terminal: Term
 
 async function showLink(s: SenderSnapshot, terminal: Terminal): Promise<void> {
   terminal.result(s.link!);
+  if (s.code) terminal.result(s.code);
   if (process.stderr.isTTY) terminal.note(await QRCode.toString(s.link!, { type: 'terminal', small: true }));
+  if (s.code) {
+    const origin = new URL(s.link!).origin;
+    terminal.note(`Or read out the code ${s.code}: they type it at ${origin}/c or run \`p2p-vault receive ${s.code}\`. It allows one try.`);
+  }
   const total = s.files.reduce((sum, f) => sum + f.size, 0);
   terminal.note(`Share this link; it works once and expires ${s.expiresAt ? new Date(s.expiresAt).toLocaleTimeString() : 'soon'}. ${s.files.length} file(s), ${total} bytes.`);
   terminal.note('Waiting for the recipient…');

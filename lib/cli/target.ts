@@ -1,11 +1,13 @@
+import { parseCode } from '../codes/short-code';
 import { isSessionId } from '../client/share-link';
+import type { TypedCode } from '../client/receiver-controller';
 
 // What `receive` was given: a share link (which names its server) or a short code
 // (which needs --server).
 
 export type ReceiveTarget =
   | { kind: 'link'; server: string; sessionId: string; keyText: string }
-  | { kind: 'code'; server: string; code: string };
+  | { kind: 'code'; server: string; code: TypedCode };
 
 export class TargetError extends Error {}
 
@@ -26,6 +28,11 @@ export function parseTarget(text: string, server: string): ReceiveTarget {
     if (!LINK_KEY.test(keyText)) throw new TargetError('the link is incomplete: its secret key (after #) is missing or damaged; copy the whole link');
     return { kind: 'link', server: url.origin, sessionId: match[1]!, keyText };
   }
-  if (/^\d+[-\s]/.test(trimmed)) return { kind: 'code', server, code: trimmed };
+  if (/^\d+[-\s]/.test(trimmed)) {
+    const code = parseCode(trimmed);
+    // Caught before the one try a code allows is spent.
+    if (!code) throw new TargetError(`${trimmed} is not a valid code: a number and three words from the list, like 7-orbit-velvet-zebra; check each word`);
+    return { kind: 'code', server, code };
+  }
   throw new TargetError(`${trimmed} is neither a link nor a code like 7-orbit-lantern-velvet`);
 }
