@@ -1,10 +1,8 @@
-import { ReceiverController, type TypedCode } from '../client/receiver-controller';
+import { ReceiverController, type ReceiverHost, type TypedCode } from '../client/receiver-controller';
 import { InProcessReceiver } from '../client/in-process-receiver';
 import type { ReceiverSnapshot } from '../client/transfer-status';
 import type { VaultErrorCode } from '../protocol/errors';
-import type { ReceiveWorkerEvents } from '../client/receive-worker-client';
-import type { ManifestFile } from '../protocol/messages';
-import { diskSinks } from './disk-sink';
+import { diskSinks, type DiskSinks } from './disk-sink';
 import { EXIT, exitCodeFor } from './exit-codes';
 import type { Terminal } from './terminal';
 
@@ -17,6 +15,16 @@ export interface ReceiveOptions {
   out: string;
 }
 
+/** The receiver controller's host in Node: the engine in-process, files into a folder. */
+export function diskReceiverHost(server: string, sinks: DiskSinks): ReceiverHost {
+  return {
+    serverUrl: server,
+    backend: (events) => new InProcessReceiver(events, (_decision, _manifest, file) => sinks.open(file)),
+    storage: async () => ({ kind: 'disk' }),
+    cleanup: async () => {},
+  };
+}
+
 /**
  * Receives with the browser's own ReceiverController: same signaling, key
  * confirmation, STREAM decryption and verification; only the engine runs in-process
@@ -24,13 +32,7 @@ export interface ReceiveOptions {
  */
 export function receive(options: ReceiveOptions, terminal: Terminal): { done: Promise<number>; stop: () => void } {
   const sinks = diskSinks(options.out);
-  const host = {
-    serverUrl: options.server,
-    backend: (events: ReceiveWorkerEvents) => new InProcessReceiver(events, (_decision: unknown, _manifest: unknown, file: ManifestFile) => sinks.open(file)),
-    storage: async () => ({ kind: 'disk' }) as const,
-    cleanup: async () => {},
-  };
-  const controller = new ReceiverController(options.sessionId, options.keyText, host, options.code);
+  const controller = new ReceiverController(options.sessionId, options.keyText, diskReceiverHost(options.server, sinks), options.code);
   let shownStatus: ReceiverSnapshot['status'] | null = null;
   let printed = 0;
   const done = new Promise<number>((resolve) => {
