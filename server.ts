@@ -39,6 +39,7 @@ const limits = createAbuseLimits(
     sessionsPerMinute: config.RATE_LIMIT_SESSIONS_PER_MINUTE,
     eventsPerMinute: config.RATE_LIMIT_EVENTS_PER_MINUTE,
     joinsPerMinute: config.RATE_LIMIT_JOINS_PER_MINUTE,
+    codeLookupsPerMinute: config.RATE_LIMIT_CODE_LOOKUPS_PER_MINUTE,
   },
   redis ?? undefined,
 );

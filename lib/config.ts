@@ -53,6 +53,8 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_SESSIONS_PER_MINUTE: int(1, 10_000_000).default(20),
   RATE_LIMIT_EVENTS_PER_MINUTE: int(1, 100_000_000).default(600),
   RATE_LIMIT_JOINS_PER_MINUTE: int(1, 10_000_000).default(30),
+  // GET /api/code/<nameplate>: a lookup of a number no session holds costs 5.
+  RATE_LIMIT_CODE_LOOKUPS_PER_MINUTE: int(1, 10_000_000).default(30),
   // Several instances share sessions and rooms through Redis; unset = one process, in memory.
   REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL').optional(),
   // Names this instance in /api/health and logs (default host:port).

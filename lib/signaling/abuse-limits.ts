@@ -7,15 +7,23 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 // are shared by every instance; while Redis is away each instance falls back to its
 // own memory (the insurance limiter) rather than refusing everyone. The per-event budget
 // is always per instance (see below).
+//
+// Short-code nameplates are small numbers handed out in order, so unlike session ids
+// they are trivially guessed: the code-lookup budget is what slows someone walking
+// through them to find sessions to join (the PAKE words still stand between such a
+// visitor and the files: one guess per session).
 
 export interface AbuseLimitSettings {
   sessionsPerMinute: number;
   eventsPerMinute: number;
   joinsPerMinute: number;
+  codeLookupsPerMinute: number;
 }
 
 /** A failed join (unknown id, wrong token, expired) costs this many join points. */
 export const FAILED_JOIN_COST = 5;
+/** A lookup of a number no session holds costs this many code-lookup points. */
+export const FAILED_CODE_LOOKUP_COST = 5;
 
 export type LimitDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
 
@@ -28,6 +36,10 @@ export interface AbuseLimits {
   join(ip: string): Promise<LimitDecision>;
   /** Charges `ip` extra after a join that failed. */
   joinFailed(ip: string): Promise<void>;
+  /** One short-code lookup (GET /api/code/<nameplate>) from `ip`. */
+  codeLookup(ip: string): Promise<LimitDecision>;
+  /** Charges `ip` extra after a lookup that found no session. */
+  codeLookupFailed(ip: string): Promise<void>;
 }
 
 async function take(limiter: RateLimiterAbstract, key: string, points = 1): Promise<LimitDecision> {
@@ -53,12 +65,17 @@ export function createAbuseLimits(settings: AbuseLimitSettings, redis?: Redis): 
   // stay shared.
   const events = limiter('events', settings.eventsPerMinute, false);
   const joins = limiter('joins', settings.joinsPerMinute, true);
+  const codeLookups = limiter('codes', settings.codeLookupsPerMinute, true);
   return {
     createSession: (ip) => take(sessions, ip),
     socketEvent: (ip) => take(events, ip),
     join: (ip) => take(joins, ip),
     async joinFailed(ip) {
       await joins.penalty(ip, FAILED_JOIN_COST - 1);
+    },
+    codeLookup: (ip) => take(codeLookups, ip),
+    async codeLookupFailed(ip) {
+      await codeLookups.penalty(ip, FAILED_CODE_LOOKUP_COST - 1);
     },
   };
 }

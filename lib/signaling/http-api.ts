@@ -1,6 +1,7 @@
 import { USER_MESSAGES, type SignalingErrorCode } from '../protocol/errors';
-import { CreateSessionRequestSchema, type CreateSessionResponse, type SessionStatusResponse } from '../protocol/api';
+import { CreateSessionRequestSchema, type CodeLookupResponse, type CreateSessionResponse, type SessionStatusResponse } from '../protocol/api';
 import { SessionIdSchema } from '../protocol/ids';
+import { MAX_NAMEPLATE, MIN_NAMEPLATE } from '../protocol/pake';
 import type { AbuseLimits } from './abuse-limits';
 import type { ServerContext } from './server-context';
 import type { SessionStore } from './session-store';
@@ -12,6 +13,11 @@ const NO_STORE = { 'Cache-Control': 'no-store' };
 
 const json = (body: unknown, status: number) => Response.json(body, { status, headers: NO_STORE });
 const error = (code: SignalingErrorCode, status: number, message = USER_MESSAGES[code]) => json({ code, message }, status);
+const rateLimited = (retryAfterSeconds: number) =>
+  Response.json(
+    { code: 'rate_limited', message: USER_MESSAGES.rate_limited },
+    { status: 429, headers: { ...NO_STORE, 'Retry-After': String(retryAfterSeconds) } },
+  );
 
 async function readJsonBody(request: Request): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
   const declared = Number(request.headers.get('content-length') ?? '0');
@@ -28,12 +34,7 @@ async function readJsonBody(request: Request): Promise<{ ok: true; value: unknow
 
 export async function createSession(request: Request, store: SessionStore, limits: AbuseLimits, ip: string): Promise<Response> {
   const allowed = await limits.createSession(ip);
-  if (!allowed.ok) {
-    return Response.json(
-      { code: 'rate_limited', message: USER_MESSAGES.rate_limited },
-      { status: 429, headers: { ...NO_STORE, 'Retry-After': String(allowed.retryAfterSeconds) } },
-    );
-  }
+  if (!allowed.ok) return rateLimited(allowed.retryAfterSeconds);
   const body = await readJsonBody(request);
   if (!body.ok) return body.response;
   const parsed = CreateSessionRequestSchema.safeParse(body.value);
@@ -43,10 +44,16 @@ export async function createSession(request: Request, store: SessionStore, limit
     return error('bad_request', 400, `Invalid request: ${field}${issue?.message}`);
   }
   try {
-    const created = await store.create({ maxReceivers: parsed.data.maxReceivers ?? 1 });
+    const created = await store.create({ maxReceivers: parsed.data.maxReceivers ?? 1, code: parsed.data.code === true });
     if (!created.ok) return error('capacity', 503);
-    const { id, senderToken, expiresAt, maxReceivers } = created.session;
-    const response: CreateSessionResponse = { id, senderToken, expiresAt: new Date(expiresAt).toISOString(), maxReceivers };
+    const { id, senderToken, expiresAt, maxReceivers, nameplate } = created.session;
+    const response: CreateSessionResponse = {
+      id,
+      senderToken,
+      expiresAt: new Date(expiresAt).toISOString(),
+      maxReceivers,
+      ...(nameplate !== undefined ? { nameplate } : {}),
+    };
     return json(response, 201);
   } catch {
     return error('unavailable', 503);
@@ -68,6 +75,31 @@ export async function getSessionStatus(id: string, store: SessionStore): Promise
       receivers,
       maxReceivers: session.maxReceivers,
     };
+    return json(response, 200);
+  } catch {
+    return error('unavailable', 503);
+  }
+}
+
+/**
+ * GET /api/code/<nameplate>: the id of the live session a short code's number names.
+ * Limited per address before anything else (numbers are easy to walk through), and a
+ * miss costs more than a hit. The words of the code never reach the server.
+ */
+export async function lookupCode(nameplate: string, store: SessionStore, limits: AbuseLimits, ip: string): Promise<Response> {
+  const allowed = await limits.codeLookup(ip);
+  if (!allowed.ok) return rateLimited(allowed.retryAfterSeconds);
+  const number = /^\d{1,6}$/.test(nameplate) ? Number(nameplate) : NaN;
+  if (!(number >= MIN_NAMEPLATE && number <= MAX_NAMEPLATE)) {
+    return error('bad_request', 400, `A code's number is ${MIN_NAMEPLATE} to ${MAX_NAMEPLATE}.`);
+  }
+  try {
+    const id = await store.findByNameplate(number);
+    if (!id) {
+      await limits.codeLookupFailed(ip);
+      return error('code_not_found', 404);
+    }
+    const response: CodeLookupResponse = { id };
     return json(response, 200);
   } catch {
     return error('unavailable', 503);

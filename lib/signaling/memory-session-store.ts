@@ -1,3 +1,4 @@
+import { MAX_NAMEPLATE, MIN_NAMEPLATE } from '../protocol/pake';
 import type { Peer, Role } from '../protocol/signaling';
 import { hashToken, newSenderToken, newSessionId, tokenMatches } from './secrets';
 import type { CreatedSession, CreateOptions, JoinOutcome, SessionStore, SessionView } from './session-store';
@@ -7,6 +8,7 @@ interface Entry {
   tokenHash: string;
   expiresAt: number;
   maxReceivers: number;
+  nameplate: number | null;
   sender: string | null;
   receivers: string[];
 }
@@ -14,12 +16,16 @@ interface Entry {
 export interface MemoryStoreOptions {
   ttlMs: number;
   maxSessions: number;
+  /** Highest nameplate handed out (default MAX_NAMEPLATE); lower only in tests. */
+  maxNameplate?: number;
   now?: () => number;
 }
 
 /** Sessions in this process's memory: the default when no shared store is configured. */
 export class MemorySessionStore implements SessionStore {
   private readonly sessions = new Map<string, Entry>();
+  /** nameplate → session id, for the sessions that asked for a code. */
+  private readonly nameplates = new Map<number, string>();
   private readonly now: () => number;
 
   constructor(private readonly options: MemoryStoreOptions) {
@@ -32,15 +38,47 @@ export class MemorySessionStore implements SessionStore {
 
   async create(options: CreateOptions = {}) {
     if (this.sessions.size >= this.options.maxSessions) return { ok: false as const, code: 'capacity' as const };
+    const nameplate = options.code ? this.freeNameplate() : null;
+    if (nameplate === undefined) return { ok: false as const, code: 'capacity' as const };
     const session: CreatedSession = {
       id: newSessionId(),
       senderToken: newSenderToken(),
       expiresAt: this.now() + this.options.ttlMs,
       maxReceivers: options.maxReceivers ?? 1,
+      ...(nameplate !== null ? { nameplate } : {}),
     };
     const { id, expiresAt, maxReceivers } = session;
-    this.sessions.set(id, { id, tokenHash: hashToken(session.senderToken), expiresAt, maxReceivers, sender: null, receivers: [] });
+    this.sessions.set(id, { id, tokenHash: hashToken(session.senderToken), expiresAt, maxReceivers, nameplate, sender: null, receivers: [] });
+    if (nameplate !== null) this.nameplates.set(nameplate, id);
     return { ok: true as const, session };
+  }
+
+  async findByNameplate(nameplate: number): Promise<string | null> {
+    const id = this.nameplates.get(nameplate);
+    const entry = id === undefined ? undefined : this.sessions.get(id);
+    return entry && !this.isExpired(entry) ? entry.id : null;
+  }
+
+  /**
+   * The smallest number no live session holds (short codes stay short); undefined when
+   * all are taken. A session that expired but was not swept yet gives its number up here.
+   */
+  private freeNameplate(): number | undefined {
+    const max = Math.min(this.options.maxNameplate ?? MAX_NAMEPLATE, MAX_NAMEPLATE);
+    for (let n = MIN_NAMEPLATE; n <= max; n++) {
+      const holder = this.sessions.get(this.nameplates.get(n) ?? '');
+      if (!holder) return n;
+      if (this.isExpired(holder)) {
+        this.release(holder);
+        return n;
+      }
+    }
+    return undefined;
+  }
+
+  private release(entry: Entry): void {
+    if (entry.nameplate !== null && this.nameplates.get(entry.nameplate) === entry.id) this.nameplates.delete(entry.nameplate);
+    entry.nameplate = null;
   }
 
   async get(id: string): Promise<SessionView | null> {
@@ -79,6 +117,8 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async end(id: string): Promise<void> {
+    const entry = this.sessions.get(id);
+    if (entry) this.release(entry);
     this.sessions.delete(id);
   }
 
@@ -86,6 +126,7 @@ export class MemorySessionStore implements SessionStore {
     const removed: string[] = [];
     for (const entry of this.sessions.values()) {
       if (this.isExpired(entry)) {
+        this.release(entry);
         this.sessions.delete(entry.id);
         removed.push(entry.id);
       }

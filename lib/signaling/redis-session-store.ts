@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { MAX_NAMEPLATE } from '../protocol/pake';
 import type { Peer, Role } from '../protocol/signaling';
 import { hashToken, newSenderToken, newSessionId } from './secrets';
 import type { CreatedSession, CreateOptions, JoinOutcome, SessionStore, SessionView } from './session-store';
@@ -8,19 +9,63 @@ import type { CreatedSession, CreateOptions, JoinOutcome, SessionStore, SessionV
 // maxReceivers}, the sender slot (a string claimed with SET NX) and the receivers (a
 // set). Claims and capacity checks run as Lua scripts, so two instances can never both
 // win a slot.
+//
+// A session made with a short code also holds `<prefix>nameplate:<n>` = its id, set with
+// NX and the same PXAT, so the number is claimed once across instances and dies with
+// the session; the hash keeps `nameplate` so that `end` frees it at once. The scripts
+// build those key names themselves (a standalone Redis, as everywhere here: the session
+// keys carry no hash tags for Redis Cluster either).
 
 export interface RedisStoreOptions {
   ttlMs: number;
   maxSessions: number;
   prefix?: string;
+  /** Highest nameplate handed out (default MAX_NAMEPLATE); lower only in tests. */
+  maxNameplate?: number;
 }
 
+// ARGV[7] = the nameplate key prefix, or '' for no code; ARGV[8] = the highest nameplate.
+// Tries n = 1, 2, … in the script, so the smallest free number wins atomically. Fewer
+// than maxSessions sessions are live once the capacity check passes, so with
+// ARGV[8] = min(maxSessions, MAX_NAMEPLATE) a free one is found unless every number is
+// taken, and the loop never runs longer than that.
 const CREATE = `
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', ARGV[3])
-if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then return 0 end
+if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[4]) then return {0} end
+local nameplate = false
+if ARGV[7] ~= '' then
+  for n = 1, tonumber(ARGV[8]) do
+    if redis.call('SET', ARGV[7] .. n, ARGV[5], 'NX', 'PXAT', ARGV[2]) then
+      nameplate = n
+      break
+    end
+  end
+  if not nameplate then return {0} end
+  redis.call('HSET', KEYS[1], 'nameplate', nameplate)
+end
 redis.call('HSET', KEYS[1], 'tokenHash', ARGV[1], 'expiresAt', ARGV[2], 'maxReceivers', ARGV[6])
 redis.call('PEXPIREAT', KEYS[1], ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[5])
+if nameplate then return {1, nameplate} end
+return {1}`;
+
+// The nameplate's session id, only while that session is live.
+const FIND = `
+local id = redis.call('GET', KEYS[1])
+if not id then return false end
+local expiresAt = redis.call('HGET', ARGV[1] .. id, 'expiresAt')
+if not expiresAt or tonumber(expiresAt) <= tonumber(ARGV[2]) then return false end
+return id`;
+
+// Deletes the session's keys and frees its nameplate, if that still names this session.
+const END = `
+local nameplate = redis.call('HGET', KEYS[1], 'nameplate')
+if nameplate then
+  local key = ARGV[2] .. nameplate
+  if redis.call('GET', key) == ARGV[1] then redis.call('DEL', key) end
+end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+redis.call('ZREM', KEYS[4], ARGV[1])
 return 1`;
 
 const JOIN = `
@@ -66,6 +111,10 @@ export class RedisSessionStore implements SessionStore {
     return `${this.prefix}sessions`;
   }
 
+  private get nameplatePrefix() {
+    return `${this.prefix}nameplate:`;
+  }
+
   async create(options: CreateOptions = {}) {
     const now = Date.now();
     const session: CreatedSession = {
@@ -74,7 +123,8 @@ export class RedisSessionStore implements SessionStore {
       expiresAt: now + this.options.ttlMs,
       maxReceivers: options.maxReceivers ?? 1,
     };
-    const created = await this.redis.eval(
+    const maxNameplate = Math.min(this.options.maxNameplate ?? MAX_NAMEPLATE, MAX_NAMEPLATE, this.options.maxSessions);
+    const [created, nameplate] = (await this.redis.eval(
       CREATE,
       2,
       this.keys(session.id).session,
@@ -85,8 +135,16 @@ export class RedisSessionStore implements SessionStore {
       String(this.options.maxSessions),
       session.id,
       String(session.maxReceivers),
-    );
-    return created === 1 ? { ok: true as const, session } : { ok: false as const, code: 'capacity' as const };
+      options.code ? this.nameplatePrefix : '',
+      String(maxNameplate),
+    )) as [number, number?];
+    if (created !== 1) return { ok: false as const, code: 'capacity' as const };
+    return { ok: true as const, session: nameplate === undefined ? session : { ...session, nameplate } };
+  }
+
+  async findByNameplate(nameplate: number): Promise<string | null> {
+    const id = await this.redis.eval(FIND, 1, `${this.nameplatePrefix}${nameplate}`, `${this.prefix}session:`, String(Date.now()));
+    return typeof id === 'string' ? id : null;
   }
 
   async get(id: string): Promise<SessionView | null> {
@@ -128,7 +186,7 @@ export class RedisSessionStore implements SessionStore {
 
   async end(id: string): Promise<void> {
     const k = this.keys(id);
-    await this.redis.multi().del(k.session, k.sender, k.receivers).zrem(this.index, id).exec();
+    await this.redis.eval(END, 4, k.session, k.sender, k.receivers, this.index, id, this.nameplatePrefix);
     this.local.delete(id);
   }
 

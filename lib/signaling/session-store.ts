@@ -8,6 +8,8 @@ export interface CreatedSession {
   senderToken: string;
   expiresAt: number;
   maxReceivers: number;
+  /** The short code's number, when `code` was asked for: unique among live sessions. */
+  nameplate?: number;
 }
 
 export interface SessionView {
@@ -22,6 +24,11 @@ export interface SessionView {
 export interface CreateOptions {
   /** Default 1; the API validates the range (lib/protocol/api.ts). */
   maxReceivers?: number;
+  /**
+   * Also allocate a nameplate: the smallest number ≥ 1 that no live session holds. It
+   * names the session until the session ends or expires; none free → `capacity`.
+   */
+  code?: boolean;
 }
 
 export type JoinOutcome =
@@ -31,12 +38,14 @@ export type JoinOutcome =
 export interface SessionStore {
   create(options?: CreateOptions): Promise<{ ok: true; session: CreatedSession } | { ok: false; code: 'capacity' }>;
   get(id: string): Promise<SessionView | null>;
+  /** The id of the live session holding `nameplate`; null if none does (or it expired or ended). */
+  findByNameplate(nameplate: number): Promise<string | null>;
   /** Claims `role` for `peerId`; returns the other peers already present. */
   join(id: string, role: Role, peerId: string, senderToken?: string): Promise<JoinOutcome>;
   /** Frees the peer's role; returns it, or null if it held none. */
   leave(id: string, peerId: string): Promise<Peer | null>;
-  /** Removes a session now (its transfer completed). */
+  /** Removes a session now (its transfer completed), freeing its nameplate. */
   end(id: string): Promise<void>;
-  /** Removes expired sessions; returns their ids. */
+  /** Removes expired sessions (and frees their nameplates); returns their ids. */
   sweep(): Promise<string[]>;
 }

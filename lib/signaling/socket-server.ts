@@ -4,6 +4,7 @@ import { USER_MESSAGES, type SignalingErrorCode } from '../protocol/errors';
 import {
   ENVELOPE_CIPHERTEXT_MAX,
   JoinRequestSchema,
+  PakeRequestSchema,
   SIGNALING_MESSAGE_CAP,
   SignalRequestSchema,
   type ClientToServerEvents,
@@ -24,7 +25,9 @@ import { turnIceServer, type TurnSettings } from './turn-credentials';
 import { parsePayload } from './validate';
 
 // Socket.IO rooms as the session manager (protocol §2). The server relays sealed
-// envelopes between the peers of one session and never sees a key or an SDP.
+// envelopes between the peers of one session and never sees a key or an SDP. For short
+// codes it also relays the CPace messages (`pake`) between a session's sender and a
+// receiver; they are safe in the open and give the server nothing to guess with.
 
 interface SocketData {
   peerId: string;
@@ -63,6 +66,8 @@ const sessionRoom = (id: string) => `session:${id}`;
 const peerRoom = (peerId: string) => `peer:${peerId}`;
 /** Largest JSON payload of any client event; bigger ones are answered `too_large`. */
 const PAYLOAD_MAX = ENVELOPE_CIPHERTEXT_MAX + 512;
+/** A `pake` payload is under 200 bytes of JSON (pake-key, the largest, with its `to`). */
+const PAKE_PAYLOAD_MAX = 1024;
 
 const fail = (code: SignalingErrorCode, message = USER_MESSAGES[code]): ErrorAck => ({ ok: false, code, message });
 
@@ -106,13 +111,14 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
     if (typeof sessionId === 'string') directory.forgetSession(sessionId);
   });
 
-  /** The session's peer `to`, from the directory or else the store (which refreshes it). */
-  async function isPeerOf(sessionId: string, to: string): Promise<boolean> {
-    if (directory.has(sessionId, to)) return true;
+  /** The role of the session's peer `to`, from the directory or else the store (which refreshes it); undefined if not a peer. */
+  async function roleOfPeer(sessionId: string, to: string): Promise<Role | undefined> {
+    const known = directory.roleOf(sessionId, to);
+    if (known) return known;
     const session = await store.get(sessionId);
-    if (!session) return false;
-    directory.remember(sessionId, session.peers.map((p) => p.peerId));
-    return directory.has(sessionId, to);
+    if (!session) return undefined;
+    directory.remember(sessionId, session.peers);
+    return directory.roleOf(sessionId, to);
   }
 
   // Engine.IO keeps each connection's first HTTP request (headers, parser, buffers) for
@@ -160,7 +166,9 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
         if (socket.data.sessionId || joining) return reply(fail('already_joined'));
         const parsed = parsePayload(JoinRequestSchema, payload, PAYLOAD_MAX);
         if (!parsed.ok) return reply(parsed);
-        const { sessionId, role, senderToken, rejoin } = parsed.data;
+        const { sessionId, role, senderToken, rejoin, code } = parsed.data;
+        // Only a receiver types a code; the sender holds the session's token instead.
+        if (code && role !== 'receiver') return reply(fail('bad_request', 'code: only a receiver joins with a code'));
         joining = true;
         const outcome = await claim(sessionId, role, senderToken).finally(() => (joining = false));
         if (!outcome.ok) return reply(fail(outcome.code));
@@ -171,7 +179,7 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
         socket.data.sessionId = sessionId;
         socket.data.role = role;
         await socket.join([sessionRoom(sessionId), peerRoom(socket.data.peerId)]);
-        socket.to(sessionRoom(sessionId)).emit('peer-joined', { peerId: socket.data.peerId, role, ...(rejoin ? { rejoin } : {}) });
+        socket.to(sessionRoom(sessionId)).emit('peer-joined', { peerId: socket.data.peerId, role, ...(rejoin ? { rejoin } : {}), ...(code ? { code } : {}) });
         logger.info('peer joined', { session: shortId(sessionId), role });
         reply({ ok: true, peerId: socket.data.peerId, peers: outcome.peers, ...iceFor(socket.data.peerId) });
       } catch (error) {
@@ -189,13 +197,34 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
         if (!parsed.ok) return reply(parsed);
         if (parsed.data.envelope.ct.length > ENVELOPE_CIPHERTEXT_MAX) return reply(fail('too_large'));
         const { to, envelope } = parsed.data;
-        if (to === peerId || !(await isPeerOf(sessionId, to))) return reply(fail('unknown_peer'));
+        if (to === peerId || !(await roleOfPeer(sessionId, to))) return reply(fail('unknown_peer'));
         for (const delivery of relay({ from: peerId, to, envelope })) {
           io.to(peerRoom(delivery.to)).emit('signal', { from: delivery.from, envelope: delivery.envelope });
         }
         reply({ ok: true });
       } catch (error) {
         logger.error('signal failed', { error: String(error) });
+        reply(fail('unavailable'));
+      }
+    });
+
+    // Short-code PAKE messages: only between the sender and a receiver of one session,
+    // delivered along the same per-peer rooms as signals (across instances with Redis).
+    socket.on('pake', async (payload, ack) => {
+      const reply = replier<Parameters<typeof ack>[0]>(ack);
+      try {
+        const { sessionId, peerId, role } = socket.data;
+        if (!sessionId) return reply(fail('not_joined'));
+        const parsed = parsePayload(PakeRequestSchema, payload, PAKE_PAYLOAD_MAX);
+        if (!parsed.ok) return reply(parsed);
+        const { to, message } = parsed.data;
+        const target = to === peerId ? undefined : await roleOfPeer(sessionId, to);
+        // Sender → receiver or receiver → sender; never between two receivers.
+        if (!target || target === role) return reply(fail('unknown_peer'));
+        io.to(peerRoom(to)).emit('pake', { from: peerId, message });
+        reply({ ok: true });
+      } catch (error) {
+        logger.error('pake failed', { error: String(error) });
         reply(fail('unavailable'));
       }
     });

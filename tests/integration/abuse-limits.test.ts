@@ -58,6 +58,19 @@ describe('abuse limits', () => {
     expect(await emitAck<Ack>(quiet, 'signal', { to: 'x', envelope: envelope() })).toMatchObject({ code: 'not_joined' });
   });
 
+  it('counts pake events against the same per-address event budget as signals', async () => {
+    const noisy = await from('198.51.100.20');
+    const message = { t: 'pake-a', share: Buffer.alloc(32, 1).toString('base64url') };
+    const codes: string[] = [];
+    for (let i = 0; i < EVENTS_PER_MINUTE / 2; i++) {
+      codes.push((await emitAck<Ack>(noisy, 'pake', { to: 'x', message })).code!);
+      codes.push((await emitAck<Ack>(noisy, 'signal', { to: 'x', envelope: envelope() })).code!);
+    }
+    expect(codes.every((c) => c === 'not_joined')).toBe(true);
+    expect(await emitAck<Ack>(noisy, 'pake', { to: 'x', message })).toMatchObject({ ok: false, code: 'rate_limited' });
+    expect(await emitAck<Ack>(noisy, 'signal', { to: 'x', envelope: envelope() })).toMatchObject({ ok: false, code: 'rate_limited' });
+  });
+
   it('makes probing session ids expensive: failed joins cost more, then joins are refused', async () => {
     const prober = await from('198.51.100.3');
     const codes: string[] = [];

@@ -22,7 +22,9 @@ describe('configuration from the environment', () => {
   });
   it('has abuse limits on by default and the hostile relay off unless both test variables are set', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ RATE_LIMIT_SESSIONS_PER_MINUTE: 20, RATE_LIMIT_EVENTS_PER_MINUTE: 600, RATE_LIMIT_JOINS_PER_MINUTE: 30, TRUST_PROXY: false });
+    expect(config).toMatchObject({ RATE_LIMIT_SESSIONS_PER_MINUTE: 20, RATE_LIMIT_EVENTS_PER_MINUTE: 600, RATE_LIMIT_JOINS_PER_MINUTE: 30, RATE_LIMIT_CODE_LOOKUPS_PER_MINUTE: 30, TRUST_PROXY: false });
+    expect(loadConfig({ RATE_LIMIT_CODE_LOOKUPS_PER_MINUTE: '5' }).RATE_LIMIT_CODE_LOOKUPS_PER_MINUTE).toBe(5);
+    expect(() => loadConfig({ RATE_LIMIT_CODE_LOOKUPS_PER_MINUTE: '0' })).toThrow(/RATE_LIMIT_CODE_LOOKUPS_PER_MINUTE/);
     expect(config.P2PVAULT_TEST_HOSTILE_RELAY).toBeUndefined();
     expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(true);
     expect(() => loadConfig({ P2PVAULT_TEST_HOSTILE_RELAY: 'replay' })).toThrow(/P2PVAULT_TEST_HOSTILE_RELAY: is a test-only setting/);

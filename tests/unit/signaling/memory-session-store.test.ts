@@ -83,3 +83,73 @@ describe('in-memory session store', () => {
     expect((await s.create()).ok).toBe(true);
   });
 });
+
+describe('in-memory session store: short-code nameplates', () => {
+  async function created(s: MemorySessionStore, options: { code?: boolean; maxReceivers?: number } = { code: true }) {
+    const c = await s.create(options);
+    if (!c.ok) throw new Error(`create failed: ${c.code}`);
+    return c.session;
+  }
+
+  it('hands out the smallest free number to sessions that ask for a code, and none to others', async () => {
+    const { s } = store();
+    const one = await created(s);
+    const plain = await created(s, {});
+    const two = await created(s, { code: true, maxReceivers: 3 });
+    const notAsked = await created(s, { code: false });
+    expect([one.nameplate, two.nameplate]).toEqual([1, 2]);
+    expect(two.maxReceivers).toBe(3);
+    expect(plain).not.toHaveProperty('nameplate');
+    expect(notAsked).not.toHaveProperty('nameplate');
+    expect(await s.findByNameplate(1)).toBe(one.id);
+    expect(await s.findByNameplate(2)).toBe(two.id);
+    expect(await s.findByNameplate(3)).toBeNull();
+  });
+
+  it('frees the number when the session ends, and the next session gets it back', async () => {
+    const { s } = store();
+    const [a, b, c] = [await created(s), await created(s), await created(s)];
+    expect([a.nameplate, b.nameplate, c.nameplate]).toEqual([1, 2, 3]);
+    await s.end(b.id);
+    expect(await s.findByNameplate(2)).toBeNull();
+    const d = await created(s);
+    expect(d.nameplate).toBe(2);
+    expect(await s.findByNameplate(2)).toBe(d.id);
+    expect((await created(s)).nameplate).toBe(4);
+    // Ending a session without a code, or one already gone, frees nothing else.
+    const plain = await created(s, {});
+    await s.end(plain.id);
+    await s.end(b.id);
+    expect(await s.findByNameplate(2)).toBe(d.id);
+  });
+
+  it('never names an expired session: the lookup misses at once, the number is reused, sweep frees the rest', async () => {
+    const { s, advance } = store();
+    const old = await created(s);
+    const older = await created(s);
+    advance(30_000);
+    const young = await created(s);
+    expect(young.nameplate).toBe(3);
+    advance(30_000); // the first two expire; nothing swept yet
+    expect(await s.findByNameplate(old.nameplate!)).toBeNull();
+    expect(await s.findByNameplate(older.nameplate!)).toBeNull();
+    expect(await s.findByNameplate(3)).toBe(young.id);
+    const next = await created(s);
+    expect(next.nameplate).toBe(1); // taken from the expired, unswept session
+    expect(await s.findByNameplate(1)).toBe(next.id);
+    expect(await s.sweep()).toEqual([old.id, older.id]);
+    // The sweep frees the other's number, and does not take the reused one away.
+    expect(await s.findByNameplate(1)).toBe(next.id);
+    expect((await created(s)).nameplate).toBe(2);
+  });
+
+  it('refuses a code session with capacity when every number is taken, while sessions without a code go on', async () => {
+    let now = 0;
+    const s = new MemorySessionStore({ ttlMs: 1_000, maxSessions: 100, maxNameplate: 3, now: () => now });
+    for (const n of [1, 2, 3]) expect((await created(s)).nameplate).toBe(n);
+    expect(await s.create({ code: true })).toEqual({ ok: false, code: 'capacity' });
+    expect((await s.create()).ok).toBe(true);
+    now = 1_000;
+    expect((await created(s)).nameplate).toBe(1);
+  });
+});
