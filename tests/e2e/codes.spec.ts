@@ -1,0 +1,75 @@
+import type { Page } from '@playwright/test';
+import { parseCode } from '../../lib/codes/short-code';
+import { download, openPeer, randomFile, sha256 } from './support/peers';
+import { wiretap } from './support/wiretap';
+import { expect, test } from './support/test';
+
+/** Shares `file` with the short-code option ticked; returns the code the page shows. */
+async function shareWithCode(sender: Page, file: ReturnType<typeof randomFile>): Promise<string> {
+  await sender.goto('/');
+  await sender.getByTestId('file-input').setInputFiles(file);
+  await sender.getByTestId('make-code').check();
+  await sender.getByTestId('share-button').click();
+  const code = sender.getByTestId('share-code');
+  await expect(code).toHaveText(/^\d+-[a-z]+-[a-z]+-[a-z]+$/);
+  return (await code.textContent())!;
+}
+
+async function typeCode(receiver: Page, code: string): Promise<void> {
+  await receiver.goto('/c');
+  await receiver.getByTestId('code-input').fill(code);
+  await receiver.getByTestId('code-submit').click();
+}
+
+test.describe('short codes', () => {
+  test('a code typed at /c receives the file byte-identical; the words never reach the server', async ({ browser, baseURL }) => {
+    const sender = await openPeer(browser, baseURL!);
+    const receiver = await openPeer(browser, baseURL!);
+    const file = randomFile(3 * 1024 * 1024);
+    const senderWire = wiretap(sender);
+    const receiverWire = wiretap(receiver);
+    const code = await shareWithCode(sender, file);
+
+    // Spoken codes come back with other capitals and spaces.
+    await typeCode(receiver, ` ${code.replaceAll('-', ' ').toUpperCase()} `);
+    await expect(receiver.getByTestId('download')).toBeVisible({ timeout: 60_000 });
+    await expect(receiver.getByTestId('file-hash')).toHaveText(sha256(file.buffer));
+    await expect(sender.getByTestId('status')).toHaveAttribute('data-status', 'done');
+    const saved = await download(receiver);
+    expect(Buffer.compare(saved.bytes, file.buffer)).toBe(0);
+
+    const { words } = parseCode(code)!;
+    for (const wire of [senderWire, receiverWire]) {
+      expect(wire.find('"pake"')).toBeDefined();
+      expect(wire.find(words.join('-'))).toBeUndefined();
+      for (const word of words) expect(wire.find(`"${word}`)).toBeUndefined();
+    }
+  });
+
+  test('one wrong guess closes the session on both sides', async ({ browser, baseURL }) => {
+    const sender = await openPeer(browser, baseURL!);
+    const guesser = await openPeer(browser, baseURL!);
+    const code = await shareWithCode(sender, randomFile(64 * 1024));
+    const { nameplate, words } = parseCode(code)!;
+    const wrong = [words[0], words[1], words[2] === 'zebra' ? 'zoo' : 'zebra'];
+
+    await typeCode(guesser, `${nameplate}-${wrong.join('-')}`);
+    await expect(guesser.getByTestId('error')).toHaveAttribute('data-code', 'wrong_code');
+    await expect(guesser.getByTestId('error')).toContainText('The code was wrong');
+    await expect(sender.getByTestId('error')).toHaveAttribute('data-code', 'wrong_code');
+    await expect(sender.getByTestId('error')).toContainText('Someone tried a wrong code');
+    await expect(sender.getByTestId('share-code')).toHaveCount(0);
+
+    // The right code no longer finds the session.
+    const late = await openPeer(browser, baseURL!);
+    await typeCode(late, code);
+    await expect(late.getByTestId('error')).toHaveAttribute('data-code', 'code_not_found');
+  });
+
+  test('a code with a word not on the list is refused before any try is spent', async ({ browser, baseURL }) => {
+    const receiver = await openPeer(browser, baseURL!);
+    await typeCode(receiver, '7-orbit-velvet-lantern');
+    await expect(receiver.getByTestId('code-problem')).toContainText('That is not a code');
+    await expect(receiver.getByTestId('code-input')).toHaveAttribute('aria-invalid', 'true');
+  });
+});
