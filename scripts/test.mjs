@@ -6,6 +6,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { ensureBuild } from './build-if-needed.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
+// tests/e2e/firefox.spec.ts drives it with puppeteer-core (tests/e2e/support/firefox.ts).
+const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/lib/firefox-esr/firefox-esr';
 const REPORTS = '.test-reports';
 const isRoot = process.getuid?.() === 0;
 
@@ -25,6 +27,7 @@ function step(name, command, args) {
 function ensureDebianPackages() {
   const missing = [];
   if (!existsSync(CHROMIUM)) missing.push('chromium');
+  if (!existsSync(FIREFOX)) missing.push('firefox-esr');
   if (run('sh', ['-c', 'command -v unshare >/dev/null'], { stdio: 'ignore' }) !== 0) missing.push('util-linux');
   if (run('sh', ['-c', 'command -v ip >/dev/null'], { stdio: 'ignore' }) !== 0) missing.push('iproute2');
   if (run('sh', ['-c', 'command -v redis-server >/dev/null'], { stdio: 'ignore' }) !== 0) missing.push('redis-server');
@@ -58,7 +61,7 @@ const suites = [
 const unshare = isRoot ? ['-n'] : ['-r', '-n'];
 console.log('\n▶ Unit, integration and end-to-end tests (private network namespace)');
 const status = run('unshare', [...unshare, 'sh', '-c', `ip link set lo up && ${suites.map((s) => `(${s}); `).join('')}true`], {
-  env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', CHROMIUM_PATH: CHROMIUM },
+  env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', CHROMIUM_PATH: CHROMIUM, FIREFOX_PATH: FIREFOX },
 });
 if (status !== 0) process.exit(status);
 

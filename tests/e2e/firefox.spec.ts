@@ -1,0 +1,93 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser as FirefoxBrowser } from 'puppeteer-core';
+import { expect, test as base } from './support/test';
+import { download, openPeer, sha256, shareFile } from './support/peers';
+import {
+  downloadInFirefox,
+  launchFirefox,
+  openFirefoxPeer,
+  receiveInFirefox,
+  shareFileFromFirefox,
+  textOf,
+  waitForAttribute,
+  type FirefoxPeer,
+} from './support/firefox';
+import { tempDir, writeRandomFile } from './support/temp-files';
+
+const SIZE = 5 * 1024 * 1024;
+
+// One Firefox for this file (launching it takes seconds, more than 10 on a busy
+// machine), closed after its last test so no idle browser outlives it. Each test gets a
+// folder for its files and a Firefox context of its own, whose downloads go to an empty
+// folder. (`provide` is Playwright's `use`, renamed so the React hooks lint rule does
+// not mistake it for React's.)
+let firefox: FirefoxBrowser | undefined;
+
+const test = base.extend<{ files: string; firefoxPeer: FirefoxPeer }>({
+  files: async ({}, provide) => {
+    const dir = await tempDir();
+    try {
+      await provide(dir.path);
+    } finally {
+      await dir.remove();
+    }
+  },
+  firefoxPeer: async ({ files }, provide, testInfo) => {
+    const downloads = join(files, 'downloads');
+    await mkdir(downloads);
+    const peer = await openFirefoxPeer(firefox!, downloads);
+    try {
+      await provide(peer);
+    } finally {
+      if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('firefox console', { body: peer.log.join('\n') });
+      await peer.context.close().catch(() => {});
+    }
+  },
+});
+
+test.describe('Chromium ↔ Firefox: encrypted P2P transfer both ways', () => {
+  test.setTimeout(60_000);
+  test.beforeAll(async () => {
+    firefox = await launchFirefox();
+  });
+  test.afterAll(async () => {
+    await firefox?.close();
+    firefox = undefined;
+  });
+
+  test('Chromium sends, Firefox receives a 5 MB file byte-identical', async ({ browser, baseURL, firefoxPeer, files }) => {
+    // A path, not a buffer: Playwright would copy the bytes through its protocol as base64.
+    const path = join(files, 'from-chromium.bin');
+    const expected = await writeRandomFile(path, SIZE);
+    const sender = await openPeer(browser, baseURL!);
+    const link = await shareFile(sender, path);
+    await expect(sender.getByTestId('status')).toHaveAttribute('data-status', 'waiting');
+
+    await receiveInFirefox(firefoxPeer.page, link);
+    expect(await textOf(firefoxPeer.page, 'file-hash')).toBe(expected);
+    await expect(sender.getByTestId('status')).toHaveAttribute('data-status', 'done');
+
+    const saved = await downloadInFirefox(firefoxPeer, SIZE);
+    expect(saved.name).toBe('from-chromium.bin');
+    expect(sha256(saved.bytes)).toBe(expected);
+  });
+
+  test('Firefox sends, Chromium receives a 5 MB file byte-identical', async ({ browser, baseURL, firefoxPeer, files }) => {
+    const path = join(files, 'from-firefox.bin');
+    const expected = await writeRandomFile(path, SIZE);
+    const link = await shareFileFromFirefox(firefoxPeer.page, baseURL!, path);
+    await waitForAttribute(firefoxPeer.page, 'status', 'data-status', 'waiting');
+
+    const receiver = await openPeer(browser, baseURL!);
+    await receiver.goto(link);
+    await expect(receiver.getByTestId('download')).toBeVisible({ timeout: 45_000 });
+    await expect(receiver.getByTestId('status')).toHaveAttribute('data-status', 'done');
+    await expect(receiver.getByTestId('file-hash')).toHaveText(expected);
+    await waitForAttribute(firefoxPeer.page, 'status', 'data-status', 'done');
+
+    const saved = await download(receiver);
+    expect(saved.name).toBe('from-firefox.bin');
+    expect(sha256(saved.bytes)).toBe(expected);
+  });
+});
