@@ -38,7 +38,9 @@ export class Terminal {
     const now = performance.now();
     if (!force && now - this.lastDraw < 100) return;
     this.lastDraw = now;
-    this.err.write(`\r\x1b[2K${progressLine(label, progress, speed, this.err.columns ?? 80)}`);
+    // A pseudo-terminal may report 0 columns.
+    const columns = this.err.columns > 20 ? this.err.columns : 80;
+    this.err.write(`\r\x1b[2K${progressLine(label, progress, speed, columns)}`);
     this.drawn = true;
   }
 
