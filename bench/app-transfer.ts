@@ -17,7 +17,7 @@ export interface AppRun {
 }
 
 /** Waits until the page's data-status is "done"; throws on "error" or a crash. */
-async function settledStatus(page: Page, who: string, timeoutMs: number): Promise<void> {
+export async function settledStatus(page: Page, who: string, timeoutMs: number): Promise<void> {
   const crashed = new Promise<never>((_, reject) => page.once('crash', () => reject(new Error(`${who} page crashed`))));
   crashed.catch(() => {}); // a crash after the race is over must not become an unhandled rejection
   const settled = page.waitForFunction(
@@ -49,20 +49,26 @@ export async function appTransfer(senderBrowser: Browser, newReceiverPage: () =>
     await sender.waitForFunction(hasLink, undefined, { timeout: 60_000 });
     const link = await linkInput.inputValue();
 
-    const start = performance.now();
-    await receiver.goto(link);
-    await settledStatus(receiver, 'receiver', timeoutMs);
-    const elapsedMs = performance.now() - start;
-
-    const [open, done] = await receiver.evaluate(() =>
-      ['p2pvault:channel-open', 'p2pvault:done'].map((name) => performance.getEntriesByName(name)[0]?.startTime ?? null),
-    );
-    const shownHash = (await receiver.getByTestId('file-hash').innerText()).trim();
+    const run = await receiveLink(receiver, link, timeoutMs);
     await settledStatus(sender, 'sender', 60_000);
-    const transferMs = open != null && done != null ? done - open : null;
-    return { elapsedMs, transferMs, channelOpenMs: open ?? null, shownHash };
+    return run;
   } finally {
     // Closing the receiver page deletes its received file from OPFS (pagehide).
     await Promise.allSettled([sender.context().close(), receiver.close()]);
   }
+}
+
+/** Opens `link` on the receiver page, waits until every file verified, and reads its marks and shown hash. */
+export async function receiveLink(receiver: Page, link: string, timeoutMs: number): Promise<AppRun> {
+  const start = performance.now();
+  await receiver.goto(link);
+  await settledStatus(receiver, 'receiver', timeoutMs);
+  const elapsedMs = performance.now() - start;
+
+  const [open, done] = await receiver.evaluate(() =>
+    ['p2pvault:channel-open', 'p2pvault:done'].map((name) => performance.getEntriesByName(name)[0]?.startTime ?? null),
+  );
+  const shownHash = (await receiver.getByTestId('file-hash').innerText()).trim();
+  const transferMs = open != null && done != null ? done - open : null;
+  return { elapsedMs, transferMs, channelOpenMs: open ?? null, shownHash };
 }

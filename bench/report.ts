@@ -3,7 +3,8 @@ import { median } from './util';
 // Turns the runs into the printed table, the PASS/MISS summary and the JSON record.
 
 export interface Run {
-  kind: 'raw' | 'app';
+  /** cli: the command-line peer (Node) sending to the receiving Chromium. */
+  kind: 'raw' | 'app' | 'cli';
   warmup: boolean;
   sizeMiB: number;
   bytes: number;
@@ -41,11 +42,11 @@ export function runTable(runs: Run[]): string {
   const header = ['run', 'size', 'time s', 'MB/s', 'app/raw', 'RSS start MiB', 'RSS peak MiB', 'channel-open ms', 'hash', 'other CPU %', 'note'];
   const rows = runs.map((r) => {
     const raw = rawRate(runs, r.sizeMiB);
-    const ratio = r.kind === 'app' && !r.warmup && r.mbPerS && raw ? fixed(r.mbPerS / raw, 2) : '';
+    const ratio = r.kind !== 'raw' && !r.warmup && r.mbPerS && raw ? fixed(r.mbPerS / raw, 2) : '';
     const hash = r.kind === 'raw' ? '' : r.hashOk === undefined ? '' : r.hashOk ? 'ok' : 'MISMATCH';
-    const name = `${r.kind}${r.warmup ? ' (warm-up)' : ''}`;
+    const name = `${r.kind === 'cli' ? 'cli→chromium' : r.kind}${r.warmup ? ' (warm-up)' : ''}`;
     if (r.error) return [name, `${r.sizeMiB} MiB`, 'FAILED', '', '', '', '', '', '', '', r.error.split('\n')[0]!.slice(0, 100)];
-    const open = r.kind === 'app' ? fixed(r.channelOpenMs, 0) : '';
+    const open = r.kind !== 'raw' ? fixed(r.channelOpenMs, 0) : '';
     return [name, `${r.sizeMiB} MiB`, fixed(r.elapsedMs! / 1000, 2), fixed(r.mbPerS), ratio, fixed(r.rssStartMiB, 0), fixed(r.rssPeakMiB, 0), open, hash, fixed(r.otherCpuPercent, 0), ''];
   });
   return table([header, ...rows]);
@@ -71,6 +72,13 @@ export function summarize(runs: Run[]): Summary {
     lines.push(`${verdict(ratio === null ? null : ratio >= TARGETS.ratio)}  app/raw throughput at ${sizeMiB} MiB: ${fixed(ratio, 2)} (target ≥ ${TARGETS.ratio})`);
     return { sizeMiB, ratio };
   });
+
+  // The command-line sender, against the same raw baseline: reported, no target.
+  const cli = measured(runs, 'cli');
+  for (const r of cli.filter((c) => !c.error)) {
+    const raw = rawRate(runs, r.sizeMiB);
+    lines.push(`info  cli→chromium/raw throughput at ${r.sizeMiB} MiB: ${fixed(r.mbPerS && raw ? r.mbPerS / raw : null, 2)} (${fixed(r.mbPerS)} MB/s; CLI sender in Node → Chromium)`);
+  }
 
   const bySize = [...app].sort((a, b) => a.sizeMiB - b.sizeMiB);
   const [small, large] = [bySize[0], bySize.at(-1)];

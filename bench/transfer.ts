@@ -9,6 +9,7 @@ import { startServer } from '../tests/support/server-process';
 import { CHROMIUM_PATH } from '../tests/e2e/support/env';
 import { openPeer } from '../tests/e2e/support/peers';
 import { appTransfer } from './app-transfer';
+import { cliTransfer } from './cli-transfer';
 import { cpuBusyPercent, monitorRun, type RunStats } from './procfs';
 import { connectRaw, type RawLink } from './raw-channel';
 import { runTable, summarize, type Run } from './report';
@@ -130,6 +131,37 @@ async function appRuns(sender: Browser, newReceiverPage: () => Promise<Page>, re
   }
 }
 
+/** The command-line peer sends (Node, node-datachannel) to the same receiving Chromium as the app runs. */
+async function cliRuns(newReceiverPage: () => Promise<Page>, receiverPid: number, url: string, sizes: number[], runs: Run[]) {
+  for (const [sizeMiB, warmup] of [[WARMUP_MIB, true] as const, ...sizes.map((s) => [s, false] as const)]) {
+    if (interrupted) return;
+    const bytes = sizeMiB * MiB;
+    const file = await randomTempFile(bytes);
+    const monitor = monitorRun(receiverPid);
+    try {
+      const run = await cliTransfer(newReceiverPage, url, file, runTimeoutMs(bytes));
+      const stats = monitor.stop();
+      const hashOk = run.shownHash === file.sha256;
+      if (!hashOk) console.error(`  ✗ HASH MISMATCH at ${sizeMiB} MiB (CLI → Chromium): shown ${run.shownHash}, file ${file.sha256}`);
+      const { elapsedMs, transferMs, channelOpenMs } = run;
+      const timedMs = transferMs ?? elapsedMs;
+      runs.push({
+        kind: 'cli', warmup, sizeMiB, bytes, elapsedMs: round(timedMs, 1), linkToDoneMs: round(elapsedMs, 1),
+        mbPerS: mbPerS(bytes, timedMs), ...fromStats(stats), channelOpenMs, hashOk,
+      });
+    } catch (error) {
+      monitor.stop();
+      runs.push({ kind: 'cli', warmup, sizeMiB, bytes, error: String(error) });
+    } finally {
+      await file.remove();
+    }
+    const last = runs.at(-1)!;
+    const raw = runs.find((r) => r.kind === 'raw' && !r.warmup && r.sizeMiB === sizeMiB)?.mbPerS;
+    const ratio = !warmup && raw && last.mbPerS ? ` (${(last.mbPerS / raw).toFixed(2)} × raw)` : '';
+    console.log(`  cli→chromium ${warmup ? 'warm-up ' : ''}${sizeMiB} MiB: ${last.error ?? `${last.mbPerS!.toFixed(1)} MB/s${ratio}`}`);
+  }
+}
+
 async function main(): Promise<number> {
   const sizes = benchSizesMiB();
   const busyBefore = await cpuBusyPercent(1000);
@@ -175,10 +207,14 @@ async function main(): Promise<number> {
   console.log('App (link → verified file):');
   await appRuns(sender.browser, newReceiverPage, receiver.pid, server.url, sizes, runs);
 
+  console.log('CLI → Chromium (p2p-vault send in Node → the receiving browser; link → verified file):');
+  await cliRuns(newReceiverPage, receiver.pid, server.url, sizes, runs);
+
   if (interrupted) return 130; // the runs were cut short: no results to report
   const summary = summarize(runs);
   console.log(`\nResults (MB/s with 1 MB = 10^6 bytes; RSS = receiving browser's whole process tree, sampled every 250 ms;`);
-  console.log(`app time = receiver's channel open → every file verified (link → done in the JSON); raw time = first send → last byte received)\n`);
+  console.log(`app time = receiver's channel open → every file verified (link → done in the JSON); raw time = first send → last byte received;`);
+  console.log(`cli→chromium = the command-line peer sending to the same receiving browser, timed like app)\n`);
   console.log(runTable(runs));
   console.log(`\nSummary:\n${summary.lines.map((l) => `  ${l}`).join('\n')}`);
 

@@ -1,4 +1,4 @@
-import { ReceiverController, type ReceiverHost, type TypedCode } from '../client/receiver-controller';
+import { ERROR_LINGER_MS, ReceiverController, type ReceiverHost, type TypedCode } from '../client/receiver-controller';
 import { InProcessReceiver } from '../client/in-process-receiver';
 import type { ReceiverSnapshot } from '../client/transfer-status';
 import type { VaultErrorCode } from '../protocol/errors';
@@ -36,11 +36,16 @@ export function receive(options: ReceiveOptions, terminal: Terminal): { done: Pr
   let shownStatus: ReceiverSnapshot['status'] | null = null;
   let printed = 0;
   const done = new Promise<number>((resolve) => {
-    const finish = (code: number) => {
+    const finish = (code: number, lingerMs = 0) => {
       unsubscribe();
-      controller.dispose();
       sinks.discardAll();
-      resolve(code);
+      // A failed controller keeps its channel open ERROR_LINGER_MS so the error frame
+      // reaches the sender; disposing (and exiting) at once would cut it off, and the
+      // sender would only see this peer leave (peer_left instead of the named error).
+      setTimeout(() => {
+        controller.dispose();
+        resolve(code);
+      }, lingerMs);
     };
     const unsubscribe = controller.store.subscribe(() => {
       const s = controller.store.latest();
@@ -63,7 +68,7 @@ export function receive(options: ReceiveOptions, terminal: Terminal): { done: Pr
         finish(EXIT.ok);
       } else if (s.status === 'error' && s.error) {
         terminal.error(`error ${s.error.code}: ${s.error.message}`);
-        finish(exitCodeFor(s.error.code as VaultErrorCode));
+        finish(exitCodeFor(s.error.code as VaultErrorCode), ERROR_LINGER_MS);
       }
     });
   });

@@ -36,7 +36,7 @@ function abortDetail(code: VaultErrorCode, channelOpen: boolean): string {
 }
 
 /** How long a failed side keeps the channel open so its error frame is delivered. */
-const ERROR_LINGER_MS = 500;
+export const ERROR_LINGER_MS = 500;
 /** Leftovers in OPFS from pages closed this long ago are removed. */
 const STALE_INCOMING_MS = 60 * 60 * 1000;
 /**
