@@ -157,3 +157,42 @@ test('a link with a wrong key: the CLI exits 3 naming envelope_invalid, no files
   expect(await readdir(out)).toEqual([]);
   await expect(sender.getByTestId('status')).toHaveAttribute('data-status', 'waiting');
 });
+
+/** The code `send --code` prints on its second stdout line, once it has. */
+async function codeOf(sender: ReturnType<typeof cliSend>): Promise<string> {
+  await sender.link;
+  await expect.poll(() => sender.output().stdout.split('\n')[1] ?? '', { timeout: 10_000 }).toMatch(/^\d+-[a-z]+-[a-z]+-[a-z]+$/);
+  return sender.output().stdout.split('\n')[1]!;
+}
+
+test('CLI → CLI with a short code: send --code, receive CODE, byte-identical', async ({ baseURL }) => {
+  const path = join(await scratch(), 'spoken.bin');
+  const expected = await writeRandomFile(path, 2 * MB);
+  const sender = cliSend([path], { server: baseURL!, args: ['--code'] });
+  const code = await codeOf(sender);
+
+  const out = await scratch();
+  const received = await cliReceive(code, out, { server: baseURL! });
+  expect(received.code, received.stderr).toBe(0);
+  expect(await readdir(out)).toEqual(['spoken.bin']);
+  expect(await sha256OfFile(join(out, 'spoken.bin'))).toBe(expected);
+  expect((await sender.exit).code).toBe(0);
+});
+
+test('a wrong code: the CLI receiver exits 3 naming wrong_code, and the CLI sender closes its session and says so', async ({ baseURL }) => {
+  const path = join(await scratch(), 'guarded.bin');
+  await writeRandomFile(path, 64 * 1024);
+  const sender = cliSend([path], { server: baseURL!, args: ['--code'] });
+  const [nameplate, a, b, c] = (await codeOf(sender)).split('-');
+  const guess = `${nameplate}-${a}-${b}-${c === 'zebra' ? 'zoo' : 'zebra'}`;
+
+  const out = await scratch();
+  const guessed = await cliReceive(guess, out, { server: baseURL! });
+  expect(guessed.code).toBe(3);
+  expect(guessed.stderr).toMatch(/error wrong_code: The code was wrong/);
+  expect(await readdir(out)).toEqual([]);
+
+  const closed = await sender.exit;
+  expect(closed.code).toBe(3);
+  expect(closed.stderr).toMatch(/error wrong_code: Someone tried a wrong code/);
+});
