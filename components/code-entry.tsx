@@ -1,7 +1,7 @@
 'use client';
 
 import { useState, type FormEvent } from 'react';
-import { parseCode } from '@/lib/codes/short-code';
+import { codeProblem, parseCode } from '@/lib/codes/short-code';
 import type { TypedCode } from '@/lib/client/receiver-controller';
 import { ReceivePanel } from './receive-panel';
 
@@ -20,10 +20,7 @@ export function CodeEntry() {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const parsed = parseCode(text);
-    if (!parsed) {
-      setProblem('That is not a code. A code is a number and three words from our list, like 7-orbit-velvet-zebra. Check each word.');
-      return;
-    }
+    if (!parsed) return setProblem(codeProblem(text));
     setCode(parsed);
   };
 

@@ -1,4 +1,4 @@
-import { parseCode } from '../codes/short-code';
+import { codeProblem, parseCode } from '../codes/short-code';
 import { isSessionId } from '../client/share-link';
 import type { TypedCode } from '../client/receiver-controller';
 
@@ -31,7 +31,7 @@ export function parseTarget(text: string, server: string): ReceiveTarget {
   if (/^\d+[-\s]/.test(trimmed)) {
     const code = parseCode(trimmed);
     // Caught before the one try a code allows is spent.
-    if (!code) throw new TargetError(`${trimmed} is not a valid code: a number and three words from the list, like 7-orbit-velvet-zebra; check each word`);
+    if (!code) throw new TargetError(`${trimmed} is not a valid code. ${codeProblem(trimmed)}`);
     return { kind: 'code', server, code };
   }
   throw new TargetError(`${trimmed} is neither a link nor a code like 7-orbit-lantern-velvet`);

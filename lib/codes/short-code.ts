@@ -55,6 +55,23 @@ export function parseCode(input: string): { nameplate: number; words: string[] }
   return { nameplate, words };
 }
 
+/**
+ * Why `input` is not a code, in words a person can act on (which word is not on the
+ * list), or null when it is one. Said before anything is sent: a code allows one try.
+ */
+export function codeProblem(input: string): string | null {
+  if (parseCode(input)) return null;
+  const parts = input.normalize('NFKC').toLowerCase().split(SEPARATORS).filter((part) => part !== '');
+  const [number, ...words] = parts;
+  const example = 'like 7-orbit-velvet-zebra';
+  if (!number || !/^\d{1,6}$/.test(number) || !isNameplate(Number(number))) return `A code starts with the sender's number, ${example}.`;
+  if (words.length !== CODE_WORDS) return `A code has a number and ${CODE_WORDS} words, ${example}; this has ${words.length}.`;
+  const unknown = words.filter((word) => !INDEX.has(word));
+  const suggestions = unknown.map((word) => suggestWords(word.slice(0, 3), 3)).flat();
+  const hint = suggestions.length > 0 ? ` Words on the list that start alike: ${suggestions.join(', ')}.` : '';
+  return `${unknown.map((w) => `“${w}”`).join(' and ')} ${unknown.length === 1 ? 'is' : 'are'} not on the word list: check the spelling.${hint}`;
+}
+
 /** CPace's PRS: the normalised words joined by '-', as UTF-8 (ASCII, since the list is). */
 export function codePassword(words: readonly string[]): Uint8Array {
   return new TextEncoder().encode(assertWords(words).join('-'));

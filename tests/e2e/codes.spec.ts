@@ -69,7 +69,7 @@ test.describe('short codes', () => {
   test('a code with a word not on the list is refused before any try is spent', async ({ browser, baseURL }) => {
     const receiver = await openPeer(browser, baseURL!);
     await typeCode(receiver, '7-orbit-velvet-lantern');
-    await expect(receiver.getByTestId('code-problem')).toContainText('That is not a code');
+    await expect(receiver.getByTestId('code-problem')).toContainText('“lantern” is not on the word list');
     await expect(receiver.getByTestId('code-input')).toHaveAttribute('aria-invalid', 'true');
   });
 });

@@ -137,6 +137,29 @@ for (const [size, viewport] of Object.entries(WIDTHS)) {
   }
 }
 
+for (const scheme of ['light', 'dark'] as const) {
+  test(`the short-code views at phone width, ${scheme}: accessible, screenshots kept`, async ({ browser, baseURL }, testInfo) => {
+    const sender = await person(browser, baseURL!, WIDTHS.phone, scheme);
+    await sender.goto('/');
+    await sender.getByTestId('file-input').setInputFiles(randomFile(64 * 1024, 'notes.txt'));
+    await sender.getByTestId('make-code').check();
+    await expectAccessible(sender, `home with code option ${scheme}`);
+    await sender.getByTestId('share-button').click();
+    await expect(sender.getByTestId('share-code')).toHaveText(/^\d+-[a-z]+-[a-z]+-[a-z]+$/);
+    await expectAccessible(sender, `sender code ${scheme}`);
+    await snap(sender, testInfo, `sender-code-phone-${scheme}`);
+    expect(await sender.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(WIDTHS.phone.width);
+
+    const receiver = await person(browser, baseURL!, WIDTHS.phone, scheme);
+    await receiver.goto('/c');
+    await receiver.getByTestId('code-input').fill('7-orbit-velvet-lantern');
+    await receiver.getByTestId('code-submit').click();
+    await expect(receiver.getByTestId('code-problem')).toBeVisible();
+    await expectAccessible(receiver, `code entry refused ${scheme}`);
+    await snap(receiver, testInfo, `code-entry-phone-${scheme}`);
+  });
+}
+
 test('a receiver whose sender closed the page mid-transfer is told so within 5 s, and offered nothing', async ({ browser, baseURL }) => {
   const dir = await tempDir();
   try {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { codePassword, formatCode, isCodeWord, newCodeWords, parseCode, suggestWords } from '../../../lib/codes/short-code';
+import { codePassword, codeProblem, formatCode, isCodeWord, newCodeWords, parseCode, suggestWords } from '../../../lib/codes/short-code';
 import { WORDLIST } from '../../../lib/codes/wordlist';
 
 describe('wordlist', () => {
@@ -107,5 +107,26 @@ describe('short codes', () => {
     expect(suggestWords('ab', 2)).toEqual(['abandon', 'ability']);
     expect(suggestWords('')).toEqual([]);
     expect(suggestWords('qq')).toEqual([]);
+  });
+});
+
+describe('codeProblem', () => {
+  it('is null for a valid code', () => {
+    expect(codeProblem('7 orbit velvet zebra')).toBeNull();
+  });
+
+  it.each([
+    ['orbit-velvet-zebra', "starts with the sender's number"],
+    ['0-orbit-velvet-zebra', "starts with the sender's number"],
+    ['7-orbit-velvet', 'this has 2'],
+    ['7-orbit-velvet-zebra-zoo', 'this has 4'],
+    ['7-orbit-velvet-lantern', '“lantern” is not on the word list'],
+    ['7-orbitt-velvet-zebraa', '“orbitt” and “zebraa” are not on the word list'],
+  ])('names what is wrong with %s', (input, message) => {
+    expect(codeProblem(input)).toContain(message);
+  });
+
+  it('suggests list words that start alike', () => {
+    expect(codeProblem('7-orbit-velvet-lanter')).toContain('Words on the list that start alike: language');
   });
 });
