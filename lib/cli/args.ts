@@ -4,7 +4,7 @@
 export const DEFAULT_SERVER = 'http://localhost:3000';
 
 export const USAGE = `Usage:
-  p2p-vault send [options] FILE...       share files; prints a link (and a short code with --code)
+  p2p-vault send [options] FILE|FOLDER... share files and folders; prints a link (and a short code with --code)
   p2p-vault receive [options] LINK|CODE  receive into the current folder (or --out DIR)
 
 Options:

@@ -1,6 +1,6 @@
 import { openAsBlob } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import QRCode from 'qrcode';
 import { SenderController } from '../client/sender-controller';
 import type { SenderSnapshot } from '../client/transfer-status';
@@ -18,18 +18,41 @@ export interface SendOptions {
 
 export class InputError extends Error {}
 
-/** The named files as disk-backed Files (read slice by slice, never whole), checked as the page checks a selection. */
+/**
+ * The named files and folders as disk-backed Files (read slice by slice, never whole),
+ * checked as the page checks a selection. A folder goes with its contents, under its
+ * own name (`photos/2026/a.jpg`), as a folder dropped on the page does.
+ */
 export async function pickFiles(paths: readonly string[]): Promise<SelectedFile[]> {
   const picked: SelectedFile[] = [];
   for (const path of paths) {
     const info = await stat(path).catch(() => null);
-    if (!info) throw new InputError(`${path}: no such file`);
-    if (!info.isFile()) throw new InputError(`${path}: not a regular file (folders are not supported yet)`);
-    const blob = await openAsBlob(path);
-    picked.push({ path: basename(path), file: new File([blob], basename(path), { lastModified: info.mtimeMs }) });
+    if (!info) throw new InputError(`${path}: no such file or folder`);
+    if (info.isDirectory()) picked.push(...(await folderFiles(path, basename(resolve(path)))));
+    else if (info.isFile()) picked.push(await diskFile(path, basename(path)));
+    else throw new InputError(`${path}: not a regular file or folder`);
   }
+  if (picked.length === 0) throw new InputError('nothing to send: the folders are empty');
   const { files, skipped } = addToSelection([], picked);
   if (skipped.length > 0) throw new InputError(skipped.map((s) => `${s.path}: ${s.reason}`).join('\n'));
+  return files;
+}
+
+async function diskFile(path: string, shared: string): Promise<SelectedFile> {
+  const info = await stat(path);
+  const blob = await openAsBlob(path);
+  return { path: shared, file: new File([blob], basename(path), { lastModified: info.mtimeMs }) };
+}
+
+/** Regular files under `dir`, in name order; links and devices are left out, as a browser leaves them out. */
+async function folderFiles(dir: string, shared: string): Promise<SelectedFile[]> {
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const files: SelectedFile[] = [];
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...(await folderFiles(path, `${shared}/${entry.name}`)));
+    else if (entry.isFile()) files.push(await diskFile(path, `${shared}/${entry.name}`));
+  }
   return files;
 }
 

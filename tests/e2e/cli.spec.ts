@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from './support/test';
 import { cliReceive, cliSend, stopCliPeers } from './support/cli-peer';
@@ -66,26 +66,29 @@ test('Chromium → CLI: a 5 MB file shared by a page is saved under its name, no
   await expect(sender.getByTestId('status')).toHaveAttribute('data-status', 'done');
 });
 
-test('CLI → CLI: two files arrive byte-identical and both sides exit 0', async ({ baseURL }) => {
+test('CLI → CLI: files and a folder arrive byte-identical, in their folders, and both sides exit 0', async ({ baseURL }) => {
   const src = await scratch();
   const out = await scratch();
+  await mkdir(join(src, 'album', 'raw'), { recursive: true });
   const files = [
     { name: 'first.bin', size: 3 * MB + 12_345 },
     { name: 'second.dat', size: 1 * MB + 1 },
+    { name: 'album/raw/c.bin', size: 200_000 },
+    { name: 'album/z.txt', size: 10 },
   ];
   const hashes = new Map<string, string>();
   for (const f of files) hashes.set(f.name, await writeRandomFile(join(src, f.name), f.size));
 
-  const sender = cliSend(files.map((f) => join(src, f.name)), { server: baseURL! });
+  const sender = cliSend([join(src, 'first.bin'), join(src, 'second.dat'), join(src, 'album')], { server: baseURL! });
   const received = await cliReceive(await sender.link, out, { server: baseURL! });
   const sent = await sender.exit;
   expect(received.code, received.stderr).toBe(0);
   expect(sent.code, sent.stderr).toBe(0);
 
-  expect((await readdir(out)).sort()).toEqual(files.map((f) => f.name).sort());
+  expect((await readdir(out)).sort()).toEqual(['album', 'first.bin', 'second.dat']);
   expect(received.stdout.trim().split('\n')).toEqual(files.map((f) => join(out, f.name)));
   for (const f of files) expect(await sha256OfFile(join(out, f.name)), f.name).toBe(hashes.get(f.name));
-  expect(received.stderr).toContain('Done: 2 files verified (SHA-256).');
+  expect(received.stderr).toContain('Done: 4 files verified (SHA-256).');
 });
 
 test('a chunk altered in transit: the CLI exits 3 naming chunk_auth_failed and keeps no file; the page names it too', async ({ browser, baseURL }) => {
