@@ -5,6 +5,7 @@ import QRCode from 'qrcode';
 import { SenderController } from '../client/sender-controller';
 import type { SenderSnapshot } from '../client/transfer-status';
 import type { VaultErrorCode } from '../protocol/errors';
+import { formatBytes } from '../transfer/format';
 import { addToSelection, type SelectedFile } from '../transfer/selection';
 import { EXIT, exitCodeFor } from './exit-codes';
 import type { Terminal } from './terminal';
@@ -109,7 +110,9 @@ async function showLink(s: SenderSnapshot, terminal: Terminal): Promise<void> {
     terminal.note(`Or read out the code ${s.code}: they type it at ${origin}/c or run \`p2p-vault receive ${s.code}\`. It allows one try.`);
   }
   const total = s.files.reduce((sum, f) => sum + f.size, 0);
-  terminal.note(`Share this link; it works once and expires ${s.expiresAt ? new Date(s.expiresAt).toLocaleTimeString() : 'soon'}. ${s.files.length} file(s), ${total} bytes.`);
+  const who = s.maxReceivers === 1 ? 'one recipient' : `up to ${s.maxReceivers} recipients`;
+  const until = s.expiresAt ? new Date(s.expiresAt).toLocaleTimeString() : 'soon';
+  terminal.note(`Share this link: it works for ${who} until ${until}. ${s.files.length} ${s.files.length === 1 ? 'file' : 'files'}, ${formatBytes(total)}.`);
   terminal.note('Waiting for the recipient…');
 }
 
