@@ -213,6 +213,7 @@ export class SenderController {
 
   dispose(): void {
     this.disposed = true;
+    if (this.code?.attempt) clearTimeout(this.code.attempt.timer);
     for (const connection of [...this.connections.values()]) {
       connection.session?.fail(new VaultError('cancelled', USER_MESSAGES.cancelled));
       this.release(connection, 0);
