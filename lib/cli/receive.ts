@@ -25,6 +25,9 @@ export function diskReceiverHost(server: string, sinks: DiskSinks): ReceiverHost
   };
 }
 
+/** How long a finished receiver waits for the sender to close the connection before it exits anyway. */
+const SENDER_CLOSE_WAIT_MS = 5_000;
+
 /**
  * Receives with the browser's own ReceiverController: same signaling, key
  * confirmation, STREAM decryption and verification; only the engine runs in-process
@@ -36,16 +39,13 @@ export function receive(options: ReceiveOptions, terminal: Terminal): { done: Pr
   let shownStatus: ReceiverSnapshot['status'] | null = null;
   let printed = 0;
   const done = new Promise<number>((resolve) => {
-    const finish = (code: number, lingerMs = 0) => {
+    const finish = (code: number, settled: Promise<unknown>) => {
       unsubscribe();
       sinks.discardAll();
-      // A failed controller keeps its channel open ERROR_LINGER_MS so the error frame
-      // reaches the sender; disposing (and exiting) at once would cut it off, and the
-      // sender would only see this peer leave (peer_left instead of the named error).
-      setTimeout(() => {
+      void settled.then(() => {
         controller.dispose();
         resolve(code);
-      }, lingerMs);
+      });
     };
     const unsubscribe = controller.store.subscribe(() => {
       const s = controller.store.latest();
@@ -65,10 +65,16 @@ export function receive(options: ReceiveOptions, terminal: Terminal): { done: Pr
         terminal.progress('received', s.progress, null, true);
         terminal.clear();
         terminal.note(`Done: ${s.received.length} ${s.received.length === 1 ? 'file' : 'files'} verified (SHA-256).`);
-        finish(EXIT.ok);
+        // The last verified ack is still on its way: leaving now could cut it off and the
+        // sender would see us vanish instead of finish. It closes the connection once it
+        // has every ack.
+        finish(EXIT.ok, controller.senderClosed(SENDER_CLOSE_WAIT_MS));
       } else if (s.status === 'error' && s.error) {
         terminal.error(`error ${s.error.code}: ${s.error.message}`);
-        finish(exitCodeFor(s.error.code as VaultErrorCode), ERROR_LINGER_MS);
+        // A failed controller keeps its channel open ERROR_LINGER_MS so the error frame
+        // reaches the sender; exiting at once would cut it off, and the sender would only
+        // see this peer leave (peer_left instead of the named error).
+        finish(exitCodeFor(s.error.code as VaultErrorCode), new Promise((settle) => setTimeout(settle, ERROR_LINGER_MS)));
       }
     });
   });

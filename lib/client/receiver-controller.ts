@@ -118,8 +118,10 @@ export class ReceiverController {
   private resumes = 0;
   /** Counts the channels that opened; the worker stamps each frame it sends with one. */
   private connectionId = 0;
+  /** Who waits for the current channel to close (senderClosed). */
+  private readonly closeWaiters = new Set<() => void>();
   /** The running code exchange: where the sender's PAKE messages go. */
-  private codeExchange: { receive(from: string, message: PakeMessage): void; senderKnown(): void } | null = null;
+  private codeExchange: { receive(from: string, message: PakeMessage): void; senderKnown(): void; closed(error: VaultError): void } | null = null;
 
   constructor(
     private readonly sessionId: string,
@@ -165,6 +167,11 @@ export class ReceiverController {
           },
           // Once the channel is open the transfer no longer needs signaling (it may expire or end).
           fatal: (error) => {
+            // The sender ends the session once every receiver verified: our last ack arrived.
+            if (this.store.latest().status === 'done') this.senderFinished();
+            // A sender refusing our code closes the session right after its refusal:
+            // the refusal, still being read, names what happened.
+            if (this.codeExchange) return this.codeExchange.closed(error);
             if (!this.port) this.fail(error);
           },
         },
@@ -206,15 +213,46 @@ export class ReceiverController {
         timer = setTimeout(() => finish(new VaultError('connection_failed', 'the sender did not answer the code exchange')), CODE_EXCHANGE_MS);
         this.signaling!.sendPake(this.sender, exchange.start()).catch((error: unknown) => finish(error));
       };
+      // Messages are read in order; a session closing waits for those already in.
+      let reading: Promise<void> = Promise.resolve();
       this.codeExchange = {
         senderKnown: begin,
-        receive: (from, message) =>
-          void exchange.receive(message).then(async (step) => {
-            if (step.send) await this.signaling!.sendPake(from, step.send);
-            if (step.secret) finish(null, step.secret);
-          }).catch((error: unknown) => finish(error)),
+        receive: (from, message) => {
+          reading = reading
+            .then(async () => {
+              const step = await exchange.receive(message);
+              if (step.send) await this.signaling!.sendPake(from, step.send);
+              if (step.secret) finish(null, step.secret);
+            })
+            .catch((error: unknown) => finish(error));
+        },
+        closed: (error) => void reading.then(() => finish(error)),
       };
       begin();
+    });
+  }
+
+  private senderFinished(): void {
+    for (const waiter of this.closeWaiters) waiter();
+    this.closeWaiters.clear();
+  }
+
+  /**
+   * Resolves once the sender closed the connection or ended the session, which it does
+   * when it has every file's verified ack, or after `maxMs`. A receiver that ends its process after
+   * `done` (the CLI) waits for it, so its last ack is not cut off.
+   */
+  senderClosed(maxMs: number): Promise<void> {
+    if (!this.port) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, maxMs);
+      const waiters = this.closeWaiters;
+      function done() {
+        clearTimeout(timer);
+        waiters.delete(done);
+        resolve();
+      }
+      waiters.add(done);
     });
   }
 
@@ -419,7 +457,9 @@ export class ReceiverController {
     // A closed tab reaches us both as this close and as peer-left, in either order:
     // the resumption that starts here ends at once when peer-left says the page is gone.
     port.onClose((error) => {
-      if (this.port === port) this.connectionLost(error);
+      if (this.port !== port) return;
+      this.senderFinished();
+      this.connectionLost(error);
     });
   }
 

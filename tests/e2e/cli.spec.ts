@@ -176,7 +176,7 @@ test('CLI → CLI with a short code: send --code, receive CODE, byte-identical',
 
   const out = await scratch();
   const received = await cliReceive(code, out, { server: baseURL! });
-  expect(received.code, received.stderr).toBe(0);
+  expect(received.code, `receiver:\n${received.stderr}\nsender:\n${sender.output().stderr}`).toBe(0);
   expect(await readdir(out)).toEqual(['spoken.bin']);
   expect(await sha256OfFile(join(out, 'spoken.bin'))).toBe(expected);
   expect((await sender.exit).code).toBe(0);
@@ -191,7 +191,7 @@ test('a wrong code: the CLI receiver exits 3 naming wrong_code, and the CLI send
 
   const out = await scratch();
   const guessed = await cliReceive(guess, out, { server: baseURL! });
-  expect(guessed.code).toBe(3);
+  expect(guessed.code, guessed.stderr).toBe(3);
   expect(guessed.stderr).toMatch(/error wrong_code: The code was wrong/);
   expect(await readdir(out)).toEqual([]);
 

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser as FirefoxBrowser } from 'puppeteer-core';
 import { expect, test as base } from './support/test';
@@ -13,7 +13,8 @@ import {
   waitForAttribute,
   type FirefoxPeer,
 } from './support/firefox';
-import { tempDir, writeRandomFile } from './support/temp-files';
+import { cliReceive, cliSend, stopCliPeers } from './support/cli-peer';
+import { sha256OfFile, tempDir, writeRandomFile } from './support/temp-files';
 
 const SIZE = 5 * 1024 * 1024;
 
@@ -46,7 +47,7 @@ const test = base.extend<{ files: string; firefoxPeer: FirefoxPeer }>({
   },
 });
 
-test.describe('Chromium ↔ Firefox: encrypted P2P transfer both ways', () => {
+test.describe('Firefox ↔ Chromium and Firefox ↔ the CLI: encrypted P2P transfer both ways', () => {
   test.setTimeout(60_000);
   test.beforeAll(async () => {
     firefox = await launchFirefox();
@@ -89,5 +90,51 @@ test.describe('Chromium ↔ Firefox: encrypted P2P transfer both ways', () => {
     const saved = await download(receiver);
     expect(saved.name).toBe('from-firefox.bin');
     expect(sha256(saved.bytes)).toBe(expected);
+  });
+
+  test('the CLI sends, Firefox receives byte-identical', async ({ baseURL, firefoxPeer, files }) => {
+    const path = join(files, 'from-cli.bin');
+    const expected = await writeRandomFile(path, SIZE);
+    const sender = cliSend([path], { server: baseURL! });
+    try {
+      await receiveInFirefox(firefoxPeer.page, await sender.link);
+      expect(await textOf(firefoxPeer.page, 'file-hash')).toBe(expected);
+      const saved = await downloadInFirefox(firefoxPeer, SIZE);
+      expect(sha256(saved.bytes)).toBe(expected);
+      expect((await sender.exit).code).toBe(0);
+    } finally {
+      await stopCliPeers();
+    }
+  });
+
+  test('Firefox sends with a short code, the CLI receives it byte-identical', async ({ baseURL, firefoxPeer, files }) => {
+    const path = join(files, 'spoken.bin');
+    const expected = await writeRandomFile(path, SIZE);
+    const page = firefoxPeer.page;
+    await page.goto(new URL('/', baseURL!).href);
+    const input = await page.waitForSelector('input[data-testid="file-input"]');
+    await input!.uploadFile(path);
+    await page.click('[data-testid="make-code"]');
+    await (await page.waitForSelector('[data-testid="share-button"]:not([disabled])'))!.click();
+    const shown = await page.waitForFunction(
+      () => {
+        const text = document.querySelector('[data-testid="share-code"]')?.textContent ?? '';
+        return /^\d+-[a-z]+-[a-z]+-[a-z]+$/.test(text) ? text : null;
+      },
+      { polling: 100 },
+    );
+    const code = (await shown.jsonValue()) as string;
+
+    const out = join(files, 'out');
+    await mkdir(out);
+    try {
+      const received = await cliReceive(code, out, { server: baseURL! });
+      expect(received.code, received.stderr).toBe(0);
+      expect(await readdir(out)).toEqual(['spoken.bin']);
+      expect(await sha256OfFile(join(out, 'spoken.bin'))).toBe(expected);
+      await waitForAttribute(page, 'status', 'data-status', 'done');
+    } finally {
+      await stopCliPeers();
+    }
   });
 });
