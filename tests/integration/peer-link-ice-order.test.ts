@@ -1,49 +1,53 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installWebRtc } from '../../lib/cli/node-rtc';
 import { PeerLink } from '../../lib/rtc/peer-link';
-import type { SignalBody } from '../../lib/rtc/signaling-client';
 import type { SignalPlaintext } from '../../lib/protocol/signaling';
+import type { SignalBody } from '../../lib/rtc/signaling-client';
 
-// Two PeerLinks over libdatachannel (the CLI's WebRTC) on loopback. libdatachannel
-// gathers candidates as soon as it has made its answer, so the answerer's candidates
-// can reach the offerer before the answer does. Signaling keeps no such order promise
-// either: a candidate that overtakes the answer must wait, not break ICE.
+// Two PeerLinks over libdatachannel (the CLI's WebRTC) on loopback, with signaling that
+// is slow for the answer: the answerer's candidates go at once, its answer a second
+// later. The answerer must not be able to start DTLS with the offerer before the
+// offerer holds the answer's fingerprint (libdatachannel's DTLS server would refuse the
+// handshake: "unknown CA"). Seen for real on a loaded machine: a CLI → CLI transfer
+// failed with connection_failed.
 
 const DH = 'A'.repeat(87);
 
 beforeAll(() => installWebRtc('127.0.0.1'));
 
-function pair(reorder: boolean) {
+function pair(answerDelayMs: number) {
   const opened: Promise<number>[] = [];
   const links: PeerLink[] = [];
-  const held: SignalBody[] = [];
-  const deliver = (to: () => PeerLink, body: SignalBody) => void to().handle({ ...body, seq: 0 } as SignalPlaintext);
+  const deliver = (to: PeerLink, body: SignalBody) => void to.handle({ ...body, seq: 0 } as SignalPlaintext);
   const make = (initiator: boolean, peer: () => PeerLink) => {
     let open!: (size: number) => void;
     let failed!: (error: Error) => void;
     opened.push(new Promise<number>((resolve, reject) => ((open = resolve), (failed = reject))));
-    return new PeerLink({ iceServers: [] }, initiator, DH, {
-      signal: (body) => {
-        // The answerer's candidates are held back until its answer has gone: then they
-        // go first, ahead of the answer.
-        if (reorder && !initiator && body.type === 'answer') {
-          for (const ice of held.splice(0)) deliver(peer, ice);
-          return void setTimeout(() => deliver(peer, body), 50);
-        }
-        if (reorder && !initiator && body.type === 'ice' && held !== null) return void held.push(body);
-        deliver(peer, body);
+    return new PeerLink(
+      { iceServers: [] },
+      initiator,
+      DH,
+      {
+        signal: (body) => {
+          if (body.type === 'answer') setTimeout(() => deliver(peer(), body), answerDelayMs);
+          else deliver(peer(), body);
+        },
+        open: (_channel, maxMessageSize) => open(maxMessageSize),
+        failed: (error) => failed(error),
       },
-      open: (_channel, maxMessageSize) => open(maxMessageSize),
-      failed: (error) => failed(error),
-    }, { connectTimeoutMs: 8_000 });
+      { connectTimeoutMs: 8_000 },
+    );
   };
-  links.push(make(true, () => links[1]!), make(false, () => links[0]!));
+  links.push(
+    make(true, () => links[1]!),
+    make(false, () => links[0]!),
+  );
   return { links, opened: Promise.all(opened) };
 }
 
-describe('PeerLink candidate order (libdatachannel)', () => {
-  it.each([false, true])('opens the channel when the answerer’s candidates overtake its answer: %s', async (reorder) => {
-    const { links, opened } = pair(reorder);
+describe('PeerLink over libdatachannel', () => {
+  it.each([0, 1_000])('opens the channel when the answer arrives %i ms after the answerer is ready', async (delay) => {
+    const { links, opened } = pair(delay);
     await links[0]!.start();
     try {
       expect(await opened).toEqual([262144, 262144]);
