@@ -56,23 +56,19 @@ export async function dispatchFromEngine(message: FromWorker, events: ReceiveWor
   }
 }
 
-export class ReceiveWorkerClient implements ReceiveBackend {
-  private readonly worker: Worker;
-
-  constructor(events: ReceiveWorkerEvents) {
-    this.worker = new Worker(new URL('./receive-worker.ts', import.meta.url), { type: 'module', name: 'p2pvault-receive' });
-    this.worker.onmessage = ({ data: message }: MessageEvent<FromWorker>) => void dispatchFromEngine(message, events, (reply) => this.post(reply));
-    this.worker.onerror = (event) => {
-      event.preventDefault();
-      events.failed({ code: 'protocol_violation', message: `receive worker crashed: ${event.message}` });
-    };
-  }
+/**
+ * The backend's side of the message protocol, whatever carries it: a Worker's
+ * postMessage or a direct call. Subclasses say how a message travels and how to stop.
+ */
+export abstract class EngineChannel implements ReceiveBackend {
+  protected abstract post(message: ToWorker, transfer?: Transferable[]): void;
+  abstract terminate(): void;
 
   start(start: WorkerStart): void {
     this.post({ type: 'start', ...start });
   }
 
-  /** Hands a frame to the worker, moving (not copying) its buffer. */
+  /** Hands a frame to the engine, moving (not copying) its buffer. */
   frame(frame: Uint8Array): void {
     const data =
       frame.byteOffset === 0 && frame.byteLength === frame.buffer.byteLength ? (frame.buffer as ArrayBuffer) : frame.slice().buffer;
@@ -92,12 +88,26 @@ export class ReceiveWorkerClient implements ReceiveBackend {
   abort(error: VaultError): void {
     this.post({ type: 'abort', code: error.code as TransferErrorCode, message: error.message });
   }
+}
+
+export class ReceiveWorkerClient extends EngineChannel {
+  private readonly worker: Worker;
+
+  constructor(events: ReceiveWorkerEvents) {
+    super();
+    this.worker = new Worker(new URL('./receive-worker.ts', import.meta.url), { type: 'module', name: 'p2pvault-receive' });
+    this.worker.onmessage = ({ data: message }: MessageEvent<FromWorker>) => void dispatchFromEngine(message, events, (reply) => this.post(reply));
+    this.worker.onerror = (event) => {
+      event.preventDefault();
+      events.failed({ code: 'protocol_violation', message: `receive worker crashed: ${event.message}` });
+    };
+  }
 
   terminate(): void {
     this.worker.terminate();
   }
 
-  private post(message: ToWorker, transfer: Transferable[] = []): void {
+  protected post(message: ToWorker, transfer: Transferable[] = []): void {
     this.worker.postMessage(message, transfer);
   }
 }
