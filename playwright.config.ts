@@ -7,6 +7,8 @@ export default defineConfig({
   testDir: 'tests/e2e',
   timeout: 90_000,
   workers: 1,
+  // npm test passes --forbid-only as well; this covers `npx playwright test` in CI.
+  forbidOnly: !!process.env.CI,
   reporter: [['list']],
   outputDir: 'test-results',
   use: {

@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { ensureBuild } from './build-if-needed.mjs';
+import { runInPrivateNetwork } from './private-network.mjs';
 
 if (process.env.BENCH_NO_BUILD) {
   if (!existsSync('.next/BUILD_ID')) {
@@ -20,7 +21,6 @@ if (spawnSync('sh', ['-c', 'command -v redis-server'], { stdio: 'ignore' }).stat
 }
 
 const shell = [
-  'ip link set lo up',
   // 1048576 is Linux's default ceiling (fs.nr_open); unprivileged, the hard limit is all we get.
   '{ ulimit -n 1048576 2>/dev/null || ulimit -n "$(ulimit -Hn)"; }',
   // The namespace has its own port range: widen it so 20,000 client sockets plus the
@@ -28,10 +28,7 @@ const shell = [
   '{ sysctl -q -w net.ipv4.ip_local_port_range="10000 65000" >/dev/null 2>&1 || true; }',
   'exec node --import tsx bench/signaling/run.ts',
 ].join(' && ');
-// Unprivileged users get a user namespace too (-r); root needs only the network one.
-const unshare = process.getuid?.() === 0 ? ['-n'] : ['-r', '-n'];
-const run = spawnSync('unshare', [...unshare, 'sh', '-c', shell], {
-  stdio: 'inherit',
+const run = runInPrivateNetwork('sh', ['-c', shell], {
   env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
 });
 if (run.error) console.error(run.error.message);

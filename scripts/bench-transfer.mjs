@@ -1,9 +1,9 @@
 // `npm run bench:transfer`: builds the app if needed, then runs bench/transfer.ts inside
 // a private network namespace that holds only loopback, so no traffic leaves the machine
 // (see ../shared/design/testing.md). Set BENCH_SIZES_MIB="64,256" for a quick run.
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { ensureBuild } from './build-if-needed.mjs';
+import { runInPrivateNetwork } from './private-network.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
 if (!existsSync(CHROMIUM)) {
@@ -12,10 +12,7 @@ if (!existsSync(CHROMIUM)) {
 }
 ensureBuild();
 
-// Unprivileged users get a user namespace too (-r); root needs only the network one.
-const unshare = process.getuid?.() === 0 ? ['-n'] : ['-r', '-n'];
-const run = spawnSync('unshare', [...unshare, 'sh', '-c', 'ip link set lo up && exec node --import tsx bench/transfer.ts'], {
-  stdio: 'inherit',
+const run = runInPrivateNetwork('node', ['--import', 'tsx', 'bench/transfer.ts'], {
   env: { ...process.env, CHROMIUM_PATH: CHROMIUM, NEXT_TELEMETRY_DISABLED: '1' },
 });
 if (run.error) console.error(run.error.message);

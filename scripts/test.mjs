@@ -1,14 +1,25 @@
 // `npm test`: every suite. Type check and lint, then unit, integration and
-// end-to-end tests inside a private network namespace that holds only loopback,
-// so no test traffic can leave the machine (see ../shared/design/testing.md).
+// end-to-end tests, each runner inside a private network namespace that holds only
+// loopback, so no test traffic can leave the machine (see ../shared/design/testing.md).
+// The run passes only as test-verdict.mjs judges it: both runners exited 0, executed
+// tests, and nothing failed, was skipped, todo or left out by an `.only`.
+//
+// `npm test -- --suites DIR` runs DIR's vitest.config.ts and playwright.config.ts in
+// place of the project's, without type check, lint or build: the runner fixtures of
+// tests/integration/test-runner.test.ts use it to show that a broken run fails.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { ensureBuild } from './build-if-needed.mjs';
+import { fuzzSeed } from './fuzz-seed.mjs';
+import { runInPrivateNetwork } from './private-network.mjs';
+import { judgeRun } from './test-verdict.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
 // tests/e2e/firefox.spec.ts drives it with puppeteer-core (tests/e2e/support/firefox.ts).
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/lib/firefox-esr/firefox-esr';
-const REPORTS = '.test-reports';
 const isRoot = process.getuid?.() === 0;
 
 function run(command, args, options = {}) {
@@ -46,24 +57,14 @@ function ensureDebianPackages() {
   }
 }
 
-ensureDebianPackages();
-step('Type check', 'npx', ['tsc', '--noEmit']);
-step('Lint', 'npx', ['eslint', '.', '--max-warnings', '0']);
-ensureBuild();
-
-rmSync(REPORTS, { recursive: true, force: true });
-mkdirSync(REPORTS, { recursive: true });
-const suites = [
-  `node_modules/.bin/vitest run --reporter=default --reporter=json --outputFile.json=${REPORTS}/vitest.json`,
-  `PLAYWRIGHT_JSON_OUTPUT_NAME=${REPORTS}/playwright.json node_modules/.bin/playwright test --reporter=list,json`,
-];
-// Unprivileged users get a user namespace too (-r); root needs only the network one.
-const unshare = isRoot ? ['-n'] : ['-r', '-n'];
-console.log('\n▶ Unit, integration and end-to-end tests (private network namespace)');
-const status = run('unshare', [...unshare, 'sh', '-c', `ip link set lo up && ${suites.map((s) => `(${s}); `).join('')}true`], {
-  env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', CHROMIUM_PATH: CHROMIUM, FIREFOX_PATH: FIREFOX },
-});
-if (status !== 0) process.exit(status);
+function parseOptions() {
+  try {
+    return parseArgs({ options: { suites: { type: 'string' } }, strict: true }).values;
+  } catch (error) {
+    console.error(`${error.message}\nUsage: npm test [-- --suites DIR]`);
+    process.exit(2);
+  }
+}
 
 function readJson(path) {
   try {
@@ -72,15 +73,48 @@ function readJson(path) {
     return null;
   }
 }
-const vitest = readJson(`${REPORTS}/vitest.json`);
-const playwright = readJson(`${REPORTS}/playwright.json`);
-if (!vitest || !playwright) {
-  console.error('A test suite did not report its results.');
-  process.exit(1);
+
+const { suites } = parseOptions();
+if (suites && !existsSync(join(suites, 'vitest.config.ts'))) {
+  console.error(`--suites ${suites}: no vitest.config.ts there`);
+  process.exit(2);
 }
-const passed = vitest.numPassedTests + playwright.stats.expected;
-const failed = vitest.numFailedTests + playwright.stats.unexpected + playwright.stats.flaky + (vitest.success ? 0 : Math.max(1, vitest.numFailedTestSuites));
-const skipped = vitest.numPendingTests + vitest.numTodoTests + playwright.stats.skipped;
-console.log(`\nvitest: ${vitest.numPassedTests} passed, ${vitest.numFailedTests} failed; playwright: ${playwright.stats.expected} passed, ${playwright.stats.unexpected + playwright.stats.flaky} failed`);
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-process.exit(failed === 0 && passed > 0 ? 0 : 1);
+ensureDebianPackages();
+if (!suites) {
+  step('Type check', 'npx', ['tsc', '--noEmit']);
+  step('Lint', 'npx', ['eslint', '.', '--max-warnings', '0']);
+  ensureBuild();
+}
+
+// A fixture run must not touch the reports of a run it is part of.
+const reports = suites ? mkdtempSync(join(tmpdir(), 'p2pvault-test-')) : '.test-reports';
+rmSync(reports, { recursive: true, force: true });
+mkdirSync(reports, { recursive: true });
+const config = (name) => (suites ? ['--config', join(suites, name)] : []);
+const { seed, source } = fuzzSeed();
+console.log(`\nFuzz seed ${seed} (${source}); FUZZ_SEED=${seed} npm test replays it`);
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', CHROMIUM_PATH: CHROMIUM, FIREFOX_PATH: FIREFOX, FUZZ_SEED: String(seed) };
+
+function runner(title, command, args, extraEnv = {}) {
+  console.log(`\n▶ ${title} (private network namespace)`);
+  const result = runInPrivateNetwork(command, args, { env: { ...env, ...extraEnv } });
+  if (result.error) console.error(result.error.message);
+  return { status: result.status, signal: result.signal };
+}
+
+const vitestExit = runner('Unit and integration tests', 'node_modules/.bin/vitest', [
+  'run', ...config('vitest.config.ts'), '--allowOnly=false', '--reporter=default', '--reporter=json', `--outputFile.json=${reports}/vitest.json`,
+]);
+const playwrightExit = runner('End-to-end tests', 'node_modules/.bin/playwright', [
+  'test', ...config('playwright.config.ts'), '--forbid-only', '--reporter=list,json',
+], { PLAYWRIGHT_JSON_OUTPUT_NAME: `${reports}/playwright.json` });
+
+const verdict = judgeRun({
+  vitest: { exit: vitestExit, report: readJson(`${reports}/vitest.json`) },
+  playwright: { exit: playwrightExit, report: readJson(`${reports}/playwright.json`) },
+});
+if (suites) rmSync(reports, { recursive: true, force: true });
+console.log(`\n${verdict.summary}`);
+for (const problem of verdict.problems) console.error(`✗ ${problem}`);
+console.log(verdict.ok ? '✓ every suite passed' : `✗ the run failed (${verdict.problems.length} problems above; FUZZ_SEED=${seed} replays its fuzz inputs)`);
+process.exit(verdict.ok ? 0 : 1);

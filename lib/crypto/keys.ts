@@ -4,7 +4,7 @@ import { fromBase64Url, toBase64Url } from './base64url';
 import { bufferSource, randomBytes, subtle, utf8 } from './webcrypto';
 
 // K lives only in the link's fragment and in the two browsers. Every key the protocol
-// uses is derived from it with HKDF-SHA256, separated by salt and info (protocol §1–3).
+// uses is derived from it with HKDF-SHA256, separated by salt and info (protocol §2).
 
 export interface SessionKeys {
   sessionId: string;
@@ -12,7 +12,10 @@ export interface SessionKeys {
   signal: CryptoKey;
   /** seals JSON control frames on the DataChannel */
   control: CryptoKey;
-  /** HKDF base key of K, for per-file STREAM keys */
+  /**
+   * HKDF base key of k_confirm_* and k_file: C for a connection (deriveConnectionKeys);
+   * K from deriveSessionKeys, whose keys only signaling uses
+   */
   base: CryptoKey;
 }
 
@@ -79,17 +82,12 @@ export async function deriveConnectionKeys(linkKey: Uint8Array, sessionId: strin
   return { sessionId, signal: session.signal, control, base };
 }
 
-/** HKDF salt and info of k_file: the file id, and the key epoch (0, then +1 per resumed connection). */
-export function fileKeyParams(fileId: Uint8Array, epoch: number): { salt: Uint8Array; info: string } {
-  return { salt: fileId, info: `p2pvault/v1 chunk|${epoch}` };
-}
-
 /**
- * k_file for one file and key epoch. STREAM nonces restart at each file's chunk index,
- * so a resumed connection, which sends chunks again from an index the old one may
- * already have used, must seal them under a key no earlier connection had.
+ * k_file for one file and key epoch (0, then +1 per resumed connection), salted with the
+ * file id. STREAM nonces restart at each file's chunk index, so a resumed connection,
+ * which sends chunks again from an index the old one may already have used, must seal
+ * them under a key no earlier connection had.
  */
 export async function deriveFileKey(keys: SessionKeys, fileId: Uint8Array, epoch: number): Promise<CryptoKey> {
-  const { salt, info } = fileKeyParams(fileId, epoch);
-  return deriveAesKey(keys.base, salt, info);
+  return deriveAesKey(keys.base, fileId, `p2pvault/v1 chunk|${epoch}`);
 }

@@ -3,6 +3,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { expect, test, type Browser } from './support/test';
 import fc from 'fast-check';
 import { SIGNALING_ERROR_CODES } from '../../lib/protocol/errors';
+import { fuzzSeed } from '../../scripts/fuzz-seed.mjs';
 import { startServer, type RunningServer } from '../support/server-process';
 import { connect, createSession, emitAck, envelope, nextEvent, type TestSocket } from '../support/signaling-peer';
 import { fuzzEvents, REPLAYED_ENVELOPE, type FuzzEvent, type FuzzTargets } from './support/fuzz-events';
@@ -22,7 +23,7 @@ const ANSWER_WAIT_MS = 10_000;
 /** Silence this long counts as "ignored" where ignoring is allowed. */
 const IGNORE_WAIT_MS = 1_000;
 const RSS_GROWTH_MAX = 150 * 1024 * 1024;
-const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+const { seed: SEED } = fuzzSeed();
 // socket.io-client's rejections for emitWithAck.
 const TIMED_OUT = 'operation has timed out';
 const DISCONNECTED = 'socket has been disconnected';

@@ -68,9 +68,7 @@ for (const [attack, expected] of Object.entries(EXPECTED) as [HostileAttack, (ty
       for (const wire of [senderWire, receiverWire]) {
         expect(wire.find(key)).toBeUndefined();
         expect(wire.find('a=fingerprint')).toBeUndefined();
-        expect(wire.find(file.buffer.subarray(4096, 4128).toString('latin1'))).toBeUndefined();
-        expect(wire.find(file.buffer.subarray(4096, 4120).toString('base64'))).toBeUndefined();
-        expect(wire.find(file.buffer.subarray(4096, 4120).toString('base64url'))).toBeUndefined();
+        expect(wire.findBytes(file.buffer.subarray(4096, 4128))).toBeUndefined();
       }
     });
   });

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { expect, test, type Browser, type Page } from './support/test';
+import { incomingFiles, incomingSlice } from './support/opfs';
 import { openPeer } from './support/peers';
-import { sha256OfFile, tempDir, writeRandomFile, writeSparseFile } from './support/temp-files';
+import { readSlice, sha256OfFile, tempDir, writeRandomFile, writeSparseFile } from './support/temp-files';
 
 const MB = 1_000_000;
 
@@ -60,6 +61,12 @@ test.describe('big files stream to disk with progress, speed and ETA', () => {
 
       await expect(receiver.getByTestId('status')).toHaveAttribute('data-status', 'receiving');
       await expect(receiver.getByTestId('storage')).toHaveAttribute('data-storage', 'opfs');
+      // The page's word for it is checked in OPFS itself: one entry, named for the
+      // transfer and file (never the sender's name), growing on disk while bytes move.
+      const entryName = /^[A-Za-z0-9_-]{22}-[A-Za-z0-9_-]{22}$/;
+      await expect.poll(() => incomingFiles(receiver)).toEqual([{ name: expect.stringMatching(entryName), size: expect.anything() }]);
+      const usage = () => receiver.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+      await expect.poll(usage, { timeout: 60_000 }).toBeGreaterThan(20 * MB);
       // While bytes move, both sides show a smoothed speed and the time left.
       for (const page of [sender, receiver]) {
         await expect(page.getByTestId('speed')).toHaveText(/^\d+(\.\d)? MB\/s$/);
@@ -70,6 +77,14 @@ test.describe('big files stream to disk with progress, speed and ETA', () => {
       await expect(receiver.getByTestId('file-hash')).toHaveText(expected);
       await expect(sender.getByTestId('status')).toHaveAttribute('data-status', 'done');
       for (const page of [sender, receiver]) await expect(page.getByTestId('progress')).toHaveAttribute('aria-valuenow', '100');
+
+      // Verified, the whole file sits in OPFS, byte for byte where the source has it.
+      const [stored] = await incomingFiles(receiver);
+      expect(stored).toEqual({ name: expect.stringMatching(entryName), size: 200 * MB });
+      for (const start of [0, 100 * MB + 12_345, 200 * MB - 1_048_576]) {
+        const slice = await incomingSlice(receiver, stored!.name, start, start + 1_048_576);
+        expect(Buffer.compare(slice, await readSlice(path, start, 1_048_576)), `bytes ${start}…`).toBe(0);
+      }
 
       const [download] = await Promise.all([receiver.waitForEvent('download'), receiver.getByTestId('download').click()]);
       const saved = join(dir.path, 'saved.bin');

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { expect, test, type Page } from './support/test';
+import { connectionProbe } from './support/connection-probe';
 import { frameValve } from './support/frame-valve';
 import { download, openPeer, randomFile, sha256 } from './support/peers';
 import { sha256OfFile, tempDir, writeRandomFile } from './support/temp-files';
@@ -27,10 +28,13 @@ async function rowPercent(sender: Page, n: number): Promise<number> {
   return (await progress.count()) === 0 ? 0 : Number(await progress.getAttribute('aria-valuenow'));
 }
 
-test('two receivers on one link both get the file byte-identical, each with its own progress', async ({ browser, baseURL }) => {
+test('two receivers on one link both get the file byte-identical, each with its own connection, keys and progress', async ({ browser, baseURL }) => {
   const sender = await openPeer(browser, baseURL!);
   const first = await openPeer(browser, baseURL!);
   const second = await openPeer(browser, baseURL!);
+  const senderProbe = await connectionProbe(sender);
+  const firstProbe = await connectionProbe(first);
+  const secondProbe = await connectionProbe(second);
   const file = randomFile(8 * 1024 * 1024);
 
   const link = await shareWithLimit(sender, file, 2);
@@ -49,6 +53,24 @@ test('two receivers on one link both get the file byte-identical, each with its 
   await expect(sender.getByTestId('receivers-done')).toHaveText('2 of 2 done');
   await expect(sender.getByTestId('status')).toHaveAttribute('data-status', 'done');
   await expect(sender.getByTestId('progress')).toHaveAttribute('aria-valuenow', '100');
+
+  // One PeerConnection per receiver, each with certificates and ECDH keys of its own
+  // on both ends: what one receiver holds opens nothing of the other's transfer.
+  const senderSide = await senderProbe.connections();
+  const receiverSides = [...(await firstProbe.connections()), ...(await secondProbe.connections())];
+  expect(senderSide).toHaveLength(2);
+  expect(receiverSides).toHaveLength(2);
+  const fingerprints = senderSide.flatMap((c) => [...c.local, ...c.remote]);
+  expect(new Set(fingerprints).size).toBe(4);
+  for (const side of receiverSides) {
+    expect(senderSide).toContainEqual({ local: side.remote, remote: side.local });
+  }
+  const senderKeys = await senderProbe.ownKeys();
+  const receiverKeys = [...(await firstProbe.ownKeys()), ...(await secondProbe.ownKeys())];
+  expect(senderKeys).toHaveLength(2);
+  expect(receiverKeys).toHaveLength(2);
+  expect(new Set([...senderKeys, ...receiverKeys]).size).toBe(4);
+  expect([...(await senderProbe.peerKeys())].sort()).toEqual([...receiverKeys].sort());
 
   // Every slot done: the sender ended the session and the link admits no one else.
   const late = await openPeer(browser, baseURL!);

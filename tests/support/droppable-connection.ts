@@ -13,7 +13,7 @@ export const TRANSCRIPT = confirmationTranscript('session-under-test-000', ['sha
 export interface DroppableConnection {
   sender: TransferConnection;
   receiver: TransferConnection;
-  /** Every chunk frame the sender sealed and sent on this connection, delivered or not. */
+  /** Every chunk frame the sender sealed and sent on this connection, delivered or not, with its ciphertext. */
   chunksSent: ChunkFrame[];
   /** Resolves when the connection died (never, if it outlives the transfer). */
   dropped: Promise<VaultError>;
@@ -36,11 +36,12 @@ export function droppableConnection(keys: SessionKeys, dropAt: DropPoint = Infin
     },
   );
   // Count at send time: a chunk sealed and lost with its connection still used its nonce.
+  // Its ciphertext is kept, so a test can prove which key and nonce really sealed it.
   const senderPort = {
     ...pair.a,
     send(frame: Uint8Array) {
       const decoded = decodeFrame(frame);
-      if (decoded.type === 'chunk') chunksSent.push({ ...decoded, fileId: decoded.fileId.slice(), ciphertext: new Uint8Array(0) });
+      if (decoded.type === 'chunk') chunksSent.push({ ...decoded, fileId: decoded.fileId.slice(), ciphertext: decoded.ciphertext.slice() });
       const drop = decoded.type === 'chunk' ? chunksSent.length >= (dropAt === 'file-end' ? Infinity : dropAt) : decoded.type === dropAt;
       if (drop && !dead) {
         dead = true;

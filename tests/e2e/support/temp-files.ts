@@ -39,3 +39,14 @@ export async function sha256OfFile(path: string): Promise<string> {
   for await (const block of createReadStream(path)) hash.update(block as Buffer);
   return hash.digest('hex');
 }
+
+/** `length` bytes of the file at `path` from `start`. */
+export async function readSlice(path: string, start: number, length: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(length), 0, length, start);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}

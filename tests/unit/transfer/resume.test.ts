@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deriveSessionKeys, fileKeyParams, generateLinkKey, type SessionKeys } from '../../../lib/crypto/keys';
-import { chunkNonce } from '../../../lib/crypto/stream';
-import { randomBytes, subtle } from '../../../lib/crypto/webcrypto';
+import { createEphemeral, ephemeralSecret } from '../../../lib/crypto/ephemeral';
+import { deriveConnectionKeys, deriveSessionKeys, generateLinkKey, type KeyExchange, type SessionKeys } from '../../../lib/crypto/keys';
+import { randomBytes } from '../../../lib/crypto/webcrypto';
 import type { FileSource } from '../../../lib/transfer/file-source';
 import { resumableTransfer } from '../../support/resumable-transfer';
+import { connectionSecret, fileKey } from '../../vectors/reference/key-schedule';
+import { chunkNonce, openChunk } from '../../vectors/reference/stream-framing';
 
 const CHUNK = 1024;
 const SESSION = 'session-under-test-000';
@@ -14,13 +16,12 @@ function source(path: string, data: Uint8Array): FileSource {
   return { name: path, path, size: data.length, type: 'application/octet-stream', lastModified: 0, read: async (s, e) => data.slice(s, e) };
 }
 const sha = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
-const hex = (bytes: ArrayBuffer | Uint8Array) => Buffer.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).toString('hex');
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 
-/** The raw bytes of k_file, derived exactly as deriveFileKey does, to compare keys by value. */
-async function fileKeyBytes(keys: SessionKeys, fileId: Uint8Array, epoch: number): Promise<string> {
-  const { salt, info } = fileKeyParams(fileId, epoch);
-  const bits = await subtle.deriveBits({ name: 'HKDF', hash: 'SHA-256', salt: salt as Uint8Array<ArrayBuffer>, info: new TextEncoder().encode(info) }, keys.base, 256);
-  return hex(bits);
+/** A connection's ECDH, as both pages run it: lib holds the keys it yields only as CryptoKeys. */
+async function keyExchange(): Promise<KeyExchange> {
+  const [sender, receiver] = await Promise.all([createEphemeral(), createEphemeral()]);
+  return { senderPublic: sender.publicKey, receiverPublic: receiver.publicKey, shared: await ephemeralSecret(sender, receiver.publicKey) };
 }
 
 async function expectIdentical(received: { blob: Blob; sha256: string }[], datas: Uint8Array[]) {
@@ -73,10 +74,17 @@ describe('resuming a transfer after its connection dropped', () => {
         async (sizes, drops, sameConnectionKeys) => {
           const datas = sizes.map((size) => randomBytes(size));
           const linkKey = generateLinkKey();
-          // Worst case first: every connection with the same connection keys, so only the
-          // epoch separates them. Otherwise fresh keys per connection, as ECDH gives.
-          const fixed = await deriveSessionKeys(linkKey, SESSION);
-          const keysFor = async () => (sameConnectionKeys ? fixed : deriveSessionKeys(generateLinkKey(), SESSION));
+          // Worst case first: every connection with the same ECDH, so the same C, and only
+          // the epoch separates their keys. Otherwise a fresh ECDH per connection, as in use.
+          const fixed = await keyExchange();
+          // Each connection's C as the reference derives it from K and the raw exchange.
+          const secrets = new Map<SessionKeys, Uint8Array>();
+          const keysFor = async () => {
+            const exchange = sameConnectionKeys ? fixed : await keyExchange();
+            const keys = await deriveConnectionKeys(linkKey, SESSION, exchange);
+            secrets.set(keys, connectionSecret(linkKey, exchange.shared, SESSION, exchange.senderPublic, exchange.receiverPublic));
+            return keys;
+          };
           const run = await resumableTransfer(
             datas.map((d, i) => source(`f${i}.bin`, d)),
             CHUNK,
@@ -86,9 +94,12 @@ describe('resuming a transfer after its connection dropped', () => {
           await expectIdentical(run.received, datas);
           const used = new Set<string>();
           for (const { epoch, connection } of run.connections) {
+            const c = secrets.get(connection.sender.keys)!;
             for (const chunk of connection.chunksSent) {
-              const key = await fileKeyBytes(connection.sender.keys, chunk.fileId, epoch);
-              const pair = `${key}|${hex(chunkNonce(chunk.index, chunk.last))}`;
+              const key = fileKey(c, chunk.fileId, epoch);
+              // Opening proves the frame was sealed under exactly this key and nonce.
+              expect(openChunk(key, chunk.fileId, chunk.index, chunk.last, chunk.ciphertext)).not.toBeNull();
+              const pair = `${hex(key)}|${hex(chunkNonce(chunk.index, chunk.last))}`;
               expect(used.has(pair)).toBe(false);
               used.add(pair);
             }

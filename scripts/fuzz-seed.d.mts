@@ -1,0 +1,1 @@
+export function fuzzSeed(env?: Record<string, string | undefined>): { seed: number; source: string };

@@ -1,0 +1,5 @@
+import { expect, it } from 'vitest';
+
+it.only('a focused test left in by mistake', () => {
+  expect(true).toBe(true);
+});

@@ -1,0 +1,3 @@
+import { it } from 'vitest';
+
+it.todo('a test still to write');
