@@ -45,13 +45,13 @@ export function wiretap(page: Page) {
     socket.on('framesent', frame);
     socket.on('framereceived', frame);
   });
-  const find = (needle: string, kinds?: Kind[]) =>
-    items.find((item) => (!kinds || kinds.includes(item.kind)) && item.text.includes(needle))?.text;
+  const find = (needle: string | RegExp, kinds?: Kind[]) =>
+    items.find((item) => (!kinds || kinds.includes(item.kind)) && (typeof needle === 'string' ? item.text.includes(needle) : needle.test(item.text)))?.text;
   return {
     items,
     /** Sizes of the signaling traffic so far; binary frames are Socket.IO attachments, which signaling never uses. */
     traffic: () => ({ ...traffic }),
-    /** The first recorded item (of `kinds`, or any) that contains `needle`, or undefined. */
+    /** The first recorded item (of `kinds`, or any) that contains (or matches) `needle`, or undefined. */
     find,
     /** The first form of `bytes` (see encodedForms) found in the traffic, or undefined. */
     findBytes: (bytes: Uint8Array) => encodedForms(bytes).find((form) => find(form) !== undefined),
