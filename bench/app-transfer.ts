@@ -1,6 +1,6 @@
 import type { Browser, Page } from '@playwright/test';
 import { openPeer } from '../tests/e2e/support/peers';
-import type { TempFile } from './util';
+import { withTimeout, type TempFile } from './util';
 
 // One run of the real product: pick the file on the sender, open its link on the
 // receiver, wait until both sides say "done", check the hash the receiver shows.
@@ -20,15 +20,26 @@ export interface AppRun {
 export async function settledStatus(page: Page, who: string, timeoutMs: number): Promise<void> {
   const crashed = new Promise<never>((_, reject) => page.once('crash', () => reject(new Error(`${who} page crashed`))));
   crashed.catch(() => {}); // a crash after the race is over must not become an unhandled rejection
-  const settled = page.waitForFunction(
-    () => {
-      const status = document.querySelector('[data-testid="status"]')?.getAttribute('data-status');
-      return status === 'done' || status === 'error' ? status : false;
-    },
-    undefined,
-    { polling: 50, timeout: timeoutMs },
+  // tsx compiles with esbuild's keepNames, which wraps inner functions in `__name(...)`;
+  // the page has no such helper.
+  await page.evaluate('globalThis.__name ??= (fn) => fn');
+  // Event-driven, not polled: a poll every few ms would be CPU the transfer competes with.
+  const settled = page.evaluate(
+    () =>
+      new Promise<string>((resolve) => {
+        const check = () => {
+          const status = document.querySelector('[data-testid="status"]')?.getAttribute('data-status');
+          if (status === 'done' || status === 'error') {
+            observer.disconnect();
+            resolve(status);
+          }
+        };
+        const observer = new MutationObserver(check);
+        observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+        check();
+      }),
   );
-  const status = await Promise.race([settled.then((handle) => handle.jsonValue()), crashed]);
+  const status = await Promise.race([withTimeout(settled, timeoutMs, `${who} to finish`), crashed]);
   if (status === 'error') {
     const error = page.getByTestId('error');
     const detail = (await error.count()) ? `${await error.getAttribute('data-code')}: ${await error.innerText()}` : 'no error shown';

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { TreeCpu, type TreeCpuResult } from './cpu';
 
 // What /proc says during a run: peak memory of the receiving browser, and how much CPU
 // processes outside the bench took (this is a shared 2-core machine; any other load
@@ -77,27 +78,52 @@ export async function cpuBusyPercent(ms: number): Promise<number> {
   return after.total > before.total ? Math.round((100 * (after.busy - before.busy)) / (after.total - before.total)) : 0;
 }
 
+/** UDP datagrams received and those the kernel dropped for a full socket buffer (this namespace's, from /proc/net/snmp). */
+function udpCounters(): { received: number; dropped: number } {
+  const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((line) => line.startsWith('Udp:'));
+  const [names, values] = lines.map((line) => line.trim().split(/\s+/));
+  const value = (name: string) => Number(values?.[names?.indexOf(name) ?? -1] ?? 0);
+  return { received: value('InDatagrams'), dropped: value('RcvbufErrors') };
+}
+
 export interface RunStats {
   startBytes: number;
   peakBytes: number;
   /** CPU used by processes outside the bench's own tree, in % of all cores. */
   otherCpuPercent: number;
+  /** CPU seconds of each browser's process tree during the run (one browser: `receiver` only). */
+  cpu: { sender: TreeCpuResult | null; receiver: TreeCpuResult };
+  /**
+   * Datagrams dropped by a full UDP receive buffer, % of those received: on loopback the
+   * only loss there is, and what makes SCTP retransmit and slow down when a peer's
+   * network thread is kept from reading in time.
+   */
+  udpDropPercent: number;
 }
 
-/** Samples the receiving browser's tree RSS every `intervalMs` until stopped. */
-export function monitorRun(receiverRoot: number, intervalMs = 250) {
-  const start = treeRssBytes(receiverRoot);
-  const [machine0, bench0] = [machineTicks(), benchTicks()];
+/**
+ * Samples the receiving browser's tree RSS every `intervalMs`, and the CPU time of
+ * both browsers' trees (per thread with `threads`), until stopped. Pass no sender when
+ * one browser holds both peers.
+ */
+export function monitorRun(browsers: { sender?: number; receiver: number }, { intervalMs = 250, threads = false } = {}) {
+  const start = treeRssBytes(browsers.receiver);
+  const [machine0, bench0, udp0] = [machineTicks(), benchTicks(), udpCounters()];
+  const senderCpu = browsers.sender === undefined ? null : new TreeCpu(browsers.sender, threads);
+  const receiverCpu = new TreeCpu(browsers.receiver, threads);
   let peak = start;
-  const timer = setInterval(() => (peak = Math.max(peak, treeRssBytes(receiverRoot))), intervalMs);
+  const timer = setInterval(() => (peak = Math.max(peak, treeRssBytes(browsers.receiver))), intervalMs);
   return {
     stop(): RunStats {
       clearInterval(timer);
-      peak = Math.max(peak, treeRssBytes(receiverRoot));
-      const [machine1, bench1] = [machineTicks(), benchTicks()];
+      peak = Math.max(peak, treeRssBytes(browsers.receiver));
+      const cpu = { sender: senderCpu?.stop() ?? null, receiver: receiverCpu.stop() };
+      const [machine1, bench1, udp1] = [machineTicks(), benchTicks(), udpCounters()];
       const total = machine1.total - machine0.total;
       const other = machine1.busy - machine0.busy - (bench1 - bench0);
-      return { startBytes: start, peakBytes: peak, otherCpuPercent: total > 0 ? Math.max(0, Math.round((100 * other) / total)) : 0 };
+      const received = udp1.received - udp0.received;
+      const udpDropPercent = received > 0 ? Math.round((10_000 * (udp1.dropped - udp0.dropped)) / received) / 100 : 0;
+      return { startBytes: start, peakBytes: peak, otherCpuPercent: total > 0 ? Math.max(0, Math.round((100 * other) / total)) : 0, cpu, udpDropPercent };
     },
   };
 }

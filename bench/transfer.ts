@@ -1,24 +1,25 @@
-// `npm run bench:transfer`: raw DataChannel baseline vs the real app, same sizes, same
-// two-browser setup, in one run. Start it through scripts/bench-transfer.mjs, which
-// builds the app and enters a private network namespace first.
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+// `npm run bench:transfer`: the raw DataChannel, the stage ladder and the real app in one
+// run, over the same browsers. Start it through scripts/bench-transfer.mjs, which builds
+// the app and enters a private network namespace first.
+import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { startServer } from '../tests/support/server-process';
-import { CHROMIUM_PATH } from '../tests/e2e/support/env';
 import { openPeer } from '../tests/e2e/support/peers';
-import { appTransfer } from './app-transfer';
+import { appTransfer, type AppRun } from './app-transfer';
+import { cleanUp, launchChromium, launchPersistentChromium, onCleanUp } from './browsers';
 import { cliTransfer } from './cli-transfer';
-import { cpuBusyPercent, monitorRun, type RunStats } from './procfs';
-import { connectRaw, type RawLink } from './raw-channel';
-import { runTable, summarize, type Run } from './report';
-import { benchSizesMiB, MiB, randomTempFile, withTimeout } from './util';
+import { firefoxTransfer, launchFirefoxSender } from './firefox-transfer';
+import { connectLadder, type LadderLink } from './ladder/run';
+import { startLadderServer } from './ladder/serve';
+import { LADDER } from './ladder/stages';
+import { cpuBusyPercent, monitorRun } from './procfs';
+import { lines, lineTable, summarize, type Run, type Setup } from './report';
+import { benchLadderMiB, benchRounds, benchSizesMiB, MiB, randomTempFile, type TempFile } from './util';
 
 const WARMUP_MIB = 16;
 // Generous: a run fails on time only if it is slower than 1 MB/s (or takes over 10 min when small).
 const runTimeoutMs = (bytes: number) => Math.max(10 * 60_000, bytes / 1000);
-const CHROMIUM_ARGS = ['--allow-loopback-in-peer-connection', '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE localhost'];
 
 // Everything must stay on loopback: refuse to run where other interfaces exist.
 const interfaces = Object.keys(os.networkInterfaces());
@@ -27,14 +28,7 @@ if (interfaces.some((name) => name !== 'lo')) {
   process.exit(2);
 }
 
-const cleanups: (() => Promise<unknown>)[] = [];
 let interrupted = false;
-let cleaning: Promise<void> | undefined;
-/** Runs once, however many paths (signal, normal end) ask for it. */
-const cleanUp = () =>
-  (cleaning ??= (async () => {
-    for (const step of cleanups.splice(0).reverse()) await step().catch(() => {});
-  })());
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   process.once(signal, () => {
     interrupted = true;
@@ -43,136 +37,119 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   });
 }
 
-async function launch(): Promise<{ browser: Browser; pid: number }> {
-  // Playwright's own signal handlers would exit before our clean-up ran: ours close the browsers.
-  const options = { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, host: '127.0.0.1', handleSIGINT: false, handleSIGTERM: false };
-  const server = await chromium.launchServer(options);
-  cleanups.push(() => server.close());
-  const browser = await chromium.connect(server.wsEndpoint());
-  return { browser, pid: server.process().pid! };
-}
-
-/**
- * The receiving browser runs on a persistent profile, as a person's browser does: an
- * incognito (off-the-record) profile keeps OPFS in memory, which would hide whether
- * received files really go to disk.
- */
-async function launchReceiver(): Promise<{ context: BrowserContext; pid: number }> {
-  const profile = await mkdtemp(join(os.tmpdir(), 'p2pvault-bench-profile-'));
-  cleanups.push(() => rm(profile, { recursive: true, force: true }));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_ARGS,
-    permissions: ['camera', 'microphone'],
-    handleSIGINT: false,
-    handleSIGTERM: false,
-  });
-  cleanups.push(() => context.close());
-  return { context, pid: await browserPid(profile) };
-}
-
-/** The browser process (not a child: no --type=) started with this profile folder. */
-async function browserPid(profile: string): Promise<number> {
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
-    const args = cmdline.split('\0');
-    if (args.includes(`--user-data-dir=${profile}`) && !args.some((a) => a.startsWith('--type='))) return Number(entry);
-  }
-  throw new Error('receiving browser process not found');
-}
-
 const round = (n: number, digits: number) => Math.round(n * 10 ** digits) / 10 ** digits;
 const toMiB = (bytes: number) => round(bytes / MiB, 1);
 const mbPerS = (bytes: number, ms: number) => round(bytes / 1e6 / (ms / 1000), 2);
-const fromStats = (s: RunStats) => ({ rssStartMiB: toMiB(s.startBytes), rssPeakMiB: toMiB(s.peakBytes), otherCpuPercent: s.otherCpuPercent });
 
-async function rawRuns(link: RawLink, receiverPid: number, sizes: number[], runs: Run[]) {
-  for (const [sizeMiB, warmup] of [[WARMUP_MIB, true] as const, ...sizes.map((s) => [s, false] as const)]) {
-    const bytes = sizeMiB * MiB;
-    const monitor = monitorRun(receiverPid);
-    try {
-      const elapsedMs = await link.transfer(bytes, runTimeoutMs(bytes));
-      const stats = monitor.stop();
-      runs.push({ kind: 'raw', warmup, sizeMiB, bytes, elapsedMs: round(elapsedMs, 1), mbPerS: mbPerS(bytes, elapsedMs), ...fromStats(stats) });
-    } catch (error) {
-      monitor.stop();
-      runs.push({ kind: 'raw', warmup, sizeMiB, bytes, error: String(error) });
-    }
-    console.log(`  raw ${warmup ? 'warm-up ' : ''}${sizeMiB} MiB: ${runs.at(-1)!.error ?? `${runs.at(-1)!.mbPerS!.toFixed(1)} MB/s`}`);
-  }
+/** Process trees whose CPU a run counts: `sender` absent when one browser holds both peers. */
+interface Trees {
+  sender?: number;
+  receiver: number;
 }
 
-async function appRuns(sender: Browser, newReceiverPage: () => Promise<Page>, receiverPid: number, url: string, sizes: number[], runs: Run[]) {
-  for (const [sizeMiB, warmup] of [[WARMUP_MIB, true] as const, ...sizes.map((s) => [s, false] as const)]) {
-    const bytes = sizeMiB * MiB;
-    const file = await randomTempFile(bytes);
-    const monitor = monitorRun(receiverPid);
-    try {
-      const run = await appTransfer(sender, newReceiverPage, url, file, runTimeoutMs(bytes));
-      const stats = monitor.stop();
-      const hashOk = run.shownHash === file.sha256;
-      if (!hashOk) console.error(`  ✗ HASH MISMATCH at ${sizeMiB} MiB: shown ${run.shownHash}, file ${file.sha256}`);
-      const { elapsedMs, transferMs, channelOpenMs } = run;
-      // Like the raw time (first send → last byte), the rate counts the transfer itself:
-      // channel open → verified. Link → done (with page load and signaling) is kept too.
-      const timedMs = transferMs ?? elapsedMs;
-      runs.push({
-        kind: 'app', warmup, sizeMiB, bytes, elapsedMs: round(timedMs, 1), linkToDoneMs: round(elapsedMs, 1),
-        mbPerS: mbPerS(bytes, timedMs), ...fromStats(stats), channelOpenMs, hashOk,
+const runs: Run[] = [];
+
+/** Runs one line, with the receiver's memory and both browsers' CPU watched; records and prints it. */
+async function measure(line: Pick<Run, 'setup' | 'kind' | 'line' | 'warmup' | 'round' | 'sizeMiB'>, trees: Trees, body: () => Promise<Partial<Run> & { elapsedMs: number }>): Promise<Run> {
+  const bytes = line.sizeMiB * MiB;
+  const monitor = monitorRun(trees, { threads: true });
+  let run: Run;
+  try {
+    const result = await body();
+    const stats = monitor.stop();
+    const perGiB = (seconds: number) => round(seconds / (bytes / (1024 * MiB)), 1);
+    run = {
+      ...line, bytes, ...result, elapsedMs: round(result.elapsedMs, 1), mbPerS: mbPerS(bytes, result.elapsedMs),
+      cpuPerGiB: { sender: stats.cpu.sender && trees.sender !== undefined ? perGiB(stats.cpu.sender.seconds) : null, receiver: perGiB(stats.cpu.receiver.seconds) },
+      rssStartMiB: toMiB(stats.startBytes), rssPeakMiB: toMiB(stats.peakBytes), otherCpuPercent: stats.otherCpuPercent, udpDropPercent: stats.udpDropPercent,
+      // Which threads took it: the JSON's record of where each line's CPU went.
+      cpuThreadsPerGiB: {
+        sender: stats.cpu.sender?.parts.filter((p) => p.seconds >= 0.05).map((p) => ({ thread: p.name, seconds: perGiB(p.seconds) })) ?? null,
+        receiver: stats.cpu.receiver.parts.filter((p) => p.seconds >= 0.05).map((p) => ({ thread: p.name, seconds: perGiB(p.seconds) })),
+      },
+    };
+  } catch (error) {
+    monitor.stop();
+    run = { ...line, bytes, error: String(error) };
+  }
+  runs.push(run);
+  const raw = runs.find((r) => r.kind === 'raw' && !r.warmup && r.setup === run.setup && r.sizeMiB === run.sizeMiB && r.round === run.round)?.mbPerS;
+  const ratio = run.kind !== 'raw' && raw && run.mbPerS ? run.mbPerS / raw : null;
+  const cpu = run.cpuPerGiB ? `, CPU s/GiB ${run.cpuPerGiB.sender ?? '-'} / ${run.cpuPerGiB.receiver}, UDP drops ${run.udpDropPercent}%` : '';
+  console.log(`  ${run.line}${run.warmup ? ' warm-up' : ''} ${run.sizeMiB} MiB: ${run.error ?? `${run.mbPerS!.toFixed(1)} MB/s${ratio ? ` (${ratio.toFixed(2)} × raw)` : ''}${cpu}`}`);
+  return run;
+}
+
+/** One file per size, made once and shared by every line of that size. */
+const files = new Map<number, TempFile>();
+async function fileOf(sizeMiB: number): Promise<TempFile> {
+  if (!files.has(sizeMiB)) {
+    const file = await randomTempFile(sizeMiB * MiB);
+    onCleanUp(() => file.remove());
+    files.set(sizeMiB, file);
+  }
+  return files.get(sizeMiB)!;
+}
+
+/** Each size once, after a warm-up in the first round. */
+const sizesOf = (sizes: number[], round: number) => [...(round === 1 ? [[WARMUP_MIB, true] as const] : []), ...sizes.map((s) => [s, false] as const)];
+
+/** The raw baseline at every size, then the ladder's other stages at `ladderSizes`. */
+async function ladderRuns(setup: Setup, round: number, link: LadderLink, trees: Trees, sizes: number[], ladderSizes: number[]) {
+  for (const [sizeMiB, warmup] of sizesOf(sizes, round)) {
+    const file = await fileOf(sizeMiB);
+    await link.pick(file);
+    const stages = setup === 'two' && !warmup && ladderSizes.includes(sizeMiB) ? LADDER : LADDER.slice(0, 1);
+    for (const stage of stages) {
+      if (interrupted) return;
+      const kind = stage.name === 'raw' ? 'raw' : 'stage';
+      await measure({ setup, kind, line: stage.name, warmup, round, sizeMiB }, trees, async () => {
+        const elapsedMs = await link.run(stage, file, runTimeoutMs(file.size));
+        return { elapsedMs, hashOk: stage.receiver === 'hash' || stage.receiver === 'opfs' || stage.receiver === 'engine' ? true : undefined };
       });
-    } catch (error) {
-      monitor.stop();
-      runs.push({ kind: 'app', warmup, sizeMiB, bytes, error: String(error) });
-    } finally {
-      await file.remove();
     }
-    console.log(`  app ${warmup ? 'warm-up ' : ''}${sizeMiB} MiB: ${runs.at(-1)!.error ?? `${runs.at(-1)!.mbPerS!.toFixed(1)} MB/s`}`);
   }
 }
 
-/** The command-line peer sends (Node, node-datachannel) to the same receiving Chromium as the app runs. */
-async function cliRuns(newReceiverPage: () => Promise<Page>, receiverPid: number, url: string, sizes: number[], runs: Run[]) {
-  for (const [sizeMiB, warmup] of [[WARMUP_MIB, true] as const, ...sizes.map((s) => [s, false] as const)]) {
+/** Like the raw time (first send → last byte), an app line counts channel open → every file verified. */
+const fromAppRun = (run: AppRun, file: TempFile): Partial<Run> & { elapsedMs: number } => ({
+  elapsedMs: run.transferMs ?? run.elapsedMs,
+  linkToDoneMs: round(run.elapsedMs, 1),
+  channelOpenMs: run.channelOpenMs,
+  hashOk: run.shownHash === file.sha256,
+});
+
+async function appRuns(setup: Setup, round: number, kind: 'app' | 'cli' | 'firefox', trees: Trees, sizes: number[], send: (file: TempFile) => Promise<AppRun>) {
+  const line = { app: 'app', cli: 'cli→chromium', firefox: 'firefox→chromium' }[kind];
+  for (const [sizeMiB, warmup] of sizesOf(sizes, round)) {
     if (interrupted) return;
-    const bytes = sizeMiB * MiB;
-    const file = await randomTempFile(bytes);
-    const monitor = monitorRun(receiverPid);
-    try {
-      const run = await cliTransfer(newReceiverPage, url, file, runTimeoutMs(bytes));
-      const stats = monitor.stop();
-      const hashOk = run.shownHash === file.sha256;
-      if (!hashOk) console.error(`  ✗ HASH MISMATCH at ${sizeMiB} MiB (CLI → Chromium): shown ${run.shownHash}, file ${file.sha256}`);
-      const { elapsedMs, transferMs, channelOpenMs } = run;
-      const timedMs = transferMs ?? elapsedMs;
-      runs.push({
-        kind: 'cli', warmup, sizeMiB, bytes, elapsedMs: round(timedMs, 1), linkToDoneMs: round(elapsedMs, 1),
-        mbPerS: mbPerS(bytes, timedMs), ...fromStats(stats), channelOpenMs, hashOk,
-      });
-    } catch (error) {
-      monitor.stop();
-      runs.push({ kind: 'cli', warmup, sizeMiB, bytes, error: String(error) });
-    } finally {
-      await file.remove();
-    }
-    const last = runs.at(-1)!;
-    const raw = runs.find((r) => r.kind === 'raw' && !r.warmup && r.sizeMiB === sizeMiB)?.mbPerS;
-    const ratio = !warmup && raw && last.mbPerS ? ` (${(last.mbPerS / raw).toFixed(2)} × raw)` : '';
-    console.log(`  cli→chromium ${warmup ? 'warm-up ' : ''}${sizeMiB} MiB: ${last.error ?? `${last.mbPerS!.toFixed(1)} MB/s${ratio}`}`);
+    const file = await fileOf(sizeMiB);
+    const run = await measure({ setup, kind, line, warmup, round, sizeMiB }, trees, async () => fromAppRun(await send(file), file));
+    if (run.hashOk === false) console.error(`  ✗ HASH MISMATCH: ${line} at ${sizeMiB} MiB`);
   }
 }
+
+async function ladderBetween(sender: Page, receiver: Page, ladderUrl: string): Promise<LadderLink> {
+  const link = await connectLadder(sender, receiver, ladderUrl);
+  onCleanUp(() => link.close());
+  return link;
+}
+
+/** BENCH_LINES="ladder,app" runs only those groups (default: all of ladder, app, cli, firefox, one); raw always runs. */
+const LINES = new Set((process.env.BENCH_LINES ?? 'ladder,app,cli,firefox,one').split(',').map((l) => l.trim()));
 
 async function main(): Promise<number> {
   const sizes = benchSizesMiB();
+  const ladderSizes = benchLadderMiB(sizes);
   const busyBefore = await cpuBusyPercent(1000);
   const server = await startServer({ ICE_SERVERS: '[]' });
-  cleanups.push(() => server.stop());
-  const sender = await launch();
-  const receiver = await launchReceiver();
-  const newReceiverPage = async () => {
-    const page = await receiver.context.newPage();
-    return page;
-  };
+  onCleanUp(() => server.stop());
+  const ladder = await startLadderServer();
+  onCleanUp(() => ladder.close());
+  const sender = await launchChromium();
+  const receiver = await launchPersistentChromium();
+  const two: Trees = { sender: sender.pid, receiver: receiver.pid };
+  const newReceiverPage = () => receiver.context.newPage();
 
   const machine = {
     cpu: os.cpus()[0]?.model ?? 'unknown',
@@ -183,44 +160,54 @@ async function main(): Promise<number> {
     cpuBusyPercentBeforeStart: busyBefore,
   };
   console.log(`\nMachine: ${machine.cpu} × ${machine.cpus} cores, ${machine.totalMemoryGiB} GiB RAM, Chromium ${machine.chromium}, Node ${machine.node}`);
-  if (busyBefore > 20) {
-    console.log(`⚠ The CPUs were ${busyBefore}% busy before the bench started: other work on this machine will depress the figures.`);
+  if (busyBefore > 20) console.log(`⚠ The CPUs were ${busyBefore}% busy before the bench started: other work on this machine will depress the figures.`);
+  console.log(`Sizes: ${sizes.join(', ')} MiB (after a ${WARMUP_MIB} MiB warm-up); the ladder's stages at ${ladderSizes.join(', ')} MiB.\n`);
+
+  const rounds = benchRounds();
+  const app = (file: TempFile) => appTransfer(sender.browser, newReceiverPage, server.url, file, runTimeoutMs(file.size));
+  const link = await ladderBetween(await openPeer(sender.browser, ladder.url), await newReceiverPage(), ladder.url);
+  for (let round = 1; round <= rounds && !interrupted; round++) {
+    console.log(`Round ${round} of ${rounds}. Two Chromium processes (the receiver on a persistent profile): raw and the stage ladder over one DataChannel`);
+    await ladderRuns('two', round, link, two, sizes, LINES.has('ladder') ? ladderSizes : []);
+    if (LINES.has('app')) {
+      console.log('App (link → verified file)');
+      await appRuns('two', round, 'app', two, sizes, app);
+    }
   }
-  console.log(`Sizes: ${sizes.join(', ')} MiB (after a ${WARMUP_MIB} MiB warm-up each); sender and receiver in two Chromium processes (receiver on a persistent profile)\n`);
-
-  const runs: Run[] = [];
-  console.log('Raw DataChannel baseline (262144-byte messages, 8 MiB high / 2 MiB low water):');
-  const [rawSender, rawReceiver] = [await openPeer(sender.browser, server.url), await newReceiverPage()];
-  try {
-    await Promise.all([rawSender.goto('/'), rawReceiver.goto(`${server.url}/`)]);
-    const link = await withTimeout(connectRaw(rawSender, rawReceiver), 30_000, 'raw connect');
-    await rawRuns(link, receiver.pid, sizes, runs);
-    await link.close();
-  } catch (error) {
-    // Connecting (or closing) failed: every size without a result counts as failed.
-    const missing = sizes.filter((sizeMiB) => !runs.some((r) => r.kind === 'raw' && !r.warmup && r.sizeMiB === sizeMiB));
-    for (const sizeMiB of missing) runs.push({ kind: 'raw', warmup: false, sizeMiB, bytes: sizeMiB * MiB, error: String(error) });
-  } finally {
-    await Promise.allSettled([rawSender.context().close(), rawReceiver.close()]);
+  await link.close();
+  if (LINES.has('cli')) {
+    console.log('CLI → Chromium (p2p-vault send in Node → the receiving browser), once');
+    await appRuns('two', 1, 'cli', { receiver: receiver.pid }, sizes, (file) => cliTransfer(newReceiverPage, server.url, file, runTimeoutMs(file.size)));
   }
-
-  console.log('App (link → verified file):');
-  await appRuns(sender.browser, newReceiverPage, receiver.pid, server.url, sizes, runs);
-
-  console.log('CLI → Chromium (p2p-vault send in Node → the receiving browser; link → verified file):');
-  await cliRuns(newReceiverPage, receiver.pid, server.url, sizes, runs);
+  if (LINES.has('firefox')) {
+    console.log('Firefox → Chromium (the app in firefox-esr sending to the receiving browser), once');
+    const firefox = await launchFirefoxSender();
+    await appRuns('two', 1, 'firefox', { sender: firefox.pid, receiver: receiver.pid }, sizes, (file) => firefoxTransfer(firefox.browser, newReceiverPage, server.url, file, runTimeoutMs(file.size)));
+  }
+  if (LINES.has('one')) {
+    const single = await launchChromium();
+    const one: Trees = { receiver: single.pid };
+    const singleLink = await ladderBetween(await openPeer(single.browser, ladder.url), await openPeer(single.browser, ladder.url), ladder.url);
+    const singleApp = (file: TempFile) => appTransfer(single.browser, () => openPeer(single.browser, server.url), server.url, file, runTimeoutMs(file.size));
+    for (let round = 1; round <= rounds && !interrupted; round++) {
+      console.log(`Round ${round} of ${rounds}. One Chromium, sender and receiver in two incognito contexts (OPFS in memory)`);
+      await ladderRuns('one', round, singleLink, one, sizes, []);
+      await appRuns('one', round, 'app', one, sizes, singleApp);
+    }
+    await singleLink.close();
+  }
 
   if (interrupted) return 130; // the runs were cut short: no results to report
   const summary = summarize(runs);
-  console.log(`\nResults (MB/s with 1 MB = 10^6 bytes; RSS = receiving browser's whole process tree, sampled every 250 ms;`);
-  console.log(`app time = receiver's channel open → every file verified (link → done in the JSON); raw time = first send → last byte received;`);
-  console.log(`cli→chromium = the command-line peer sending to the same receiving browser, timed like app)\n`);
-  console.log(runTable(runs));
+  console.log(`\nResults, medians over ${rounds} round(s) (MB/s with 1 MB = 10^6 bytes; raw and ladder time = first send → last byte handled;`);
+  console.log(`app time = receiver's channel open → every file verified (link → done in the JSON); CPU s/GiB = each browser's whole`);
+  console.log(`process tree, from /proc; RSS = receiving browser's tree, peak; ×raw = against raw's median, same setup and size)\n`);
+  console.log(lineTable(lines(runs)));
   console.log(`\nSummary:\n${summary.lines.map((l) => `  ${l}`).join('\n')}`);
 
   await mkdir('bench/results', { recursive: true });
   const path = `bench/results/transfer-${new Date().toISOString().replace(/:/g, '-')}.json`;
-  await writeFile(path, `${JSON.stringify({ machine, sizesMiB: sizes, warmupMiB: WARMUP_MIB, mb: 1e6, runs, summary }, null, 2)}\n`);
+  await writeFile(path, `${JSON.stringify({ machine, sizesMiB: sizes, ladderMiB: ladderSizes, rounds, warmupMiB: WARMUP_MIB, mb: 1e6, lines: lines(runs), runs, summary }, null, 2)}\n`);
   console.log(`\nWrote ${path}`);
   return summary.failed ? 1 : 0;
 }
@@ -234,3 +221,4 @@ main()
     await cleanUp();
     process.exit(code);
   });
+

@@ -67,6 +67,22 @@ export function benchSizesMiB(env = process.env.BENCH_SIZES_MIB): number[] {
   return sizes;
 }
 
+/** BENCH_LADDER_MIB="256" → the sizes the ladder's stages run at; defaults to the smallest of `sizes`. */
+export function benchLadderMiB(sizes: number[], env = process.env.BENCH_LADDER_MIB): number[] {
+  if (!env) return [Math.min(...sizes)];
+  const ladder = benchSizesMiB(env);
+  const missing = ladder.filter((size) => !sizes.includes(size));
+  if (missing.length) throw new Error(`BENCH_LADDER_MIB sizes must be among BENCH_SIZES_MIB (${sizes.join(', ')}), not ${missing.join(', ')}`);
+  return ladder;
+}
+
+/** BENCH_ROUNDS: how often each line runs, interleaved with the others (default 3). */
+export function benchRounds(env = process.env.BENCH_ROUNDS): number {
+  const rounds = Number(env ?? 3);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`BENCH_ROUNDS must be a whole number ≥ 1, got "${env}"`);
+  return rounds;
+}
+
 export const median = (values: number[]): number | null => {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);

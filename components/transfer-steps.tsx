@@ -4,6 +4,13 @@ import { useState } from 'react';
 import { STEP_LABELS, stepStates, type Step } from '@/lib/client/transfer-steps';
 
 /**
+ * Steps that pulse while current: those where nothing else on the page moves. During a
+ * transfer the progress bar shows it moving, and an endless animation would have the
+ * compositor draw 60 frames a second on CPU the transfer needs (docs/performance.md).
+ */
+const PULSING = new Set<Step>(['waiting', 'connecting']);
+
+/**
  * The named steps of a transfer, the current one marked. Every step keeps its place
  * and size whatever the state, so the page does not move as the transfer advances.
  */
@@ -18,7 +25,7 @@ export function TransferSteps({ current }: { current: Step }) {
           <span
             aria-hidden="true"
             className={`h-1.5 w-full rounded-full ${
-              state === 'done' ? 'bg-vault-600 dark:bg-vault-400' : state === 'current' ? 'bg-vault-600 motion-safe:animate-pulse dark:bg-vault-400' : 'bg-slate-200 dark:bg-slate-700'
+              state === 'done' ? 'bg-vault-600 dark:bg-vault-400' : state === 'current' ? `bg-vault-600 dark:bg-vault-400 ${PULSING.has(step) ? 'motion-safe:animate-pulse' : ''}` : 'bg-slate-200 dark:bg-slate-700'
             }`}
           />
           <span className={state === 'current' ? 'font-semibold text-slate-900 dark:text-slate-50' : 'text-slate-600 dark:text-slate-400'}>

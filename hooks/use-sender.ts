@@ -1,6 +1,7 @@
 'use client';
 
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { workerFileHasher, type FileHasher } from '@/lib/client/file-hasher';
 import { SenderController } from '@/lib/client/sender-controller';
 import type { SenderSnapshot } from '@/lib/client/transfer-status';
 import { emptyProgress } from '@/lib/transfer/progress';
@@ -39,10 +40,17 @@ export function useSender() {
   const [chosen, setChosen] = useState<FileSelection>(NOTHING_CHOSEN);
   const [shared, setShared] = useState<Shared | null>(null);
   const [controller, setController] = useState<SenderController | null>(null);
+  // One hashing Worker for the page's life (started at the first file): files are hashed
+  // as soon as they are chosen, and a retried share reuses the results.
+  const [hasher] = useState<FileHasher | null>(() => (typeof Worker === 'function' ? workerFileHasher() : null));
+  useEffect(() => () => hasher?.dispose(), [hasher]);
+  useEffect(() => {
+    for (const { file } of chosen.files) void hasher?.sha256(file).catch(() => {});
+  }, [chosen, hasher]);
 
   useEffect(() => {
-    if (!shared) return;
-    const created = new SenderController(shared.files, window.location.origin, { maxReceivers: shared.maxReceivers, code: shared.code });
+    if (!shared || !hasher) return;
+    const created = new SenderController(shared.files, window.location.origin, { maxReceivers: shared.maxReceivers, code: shared.code, hasher });
     // Start on the next task: StrictMode's immediate unmount disposes it unstarted,
     // so a session is never created twice.
     const start = setTimeout(() => {
@@ -53,7 +61,7 @@ export function useSender() {
       clearTimeout(start);
       created.dispose();
     };
-  }, [shared]);
+  }, [shared, hasher]);
 
   const snapshot = useSyncExternalStore(controller?.store.subscribe ?? noop, controller?.store.get ?? (() => IDLE), () => IDLE);
 

@@ -1,6 +1,7 @@
-// `npm run bench:transfer`: builds the app if needed, then runs bench/transfer.ts inside
-// a private network namespace that holds only loopback, so no traffic leaves the machine
-// (see ../shared/design/testing.md). Set BENCH_SIZES_MIB="64,256" for a quick run.
+// `npm run bench:transfer` (and `bench:profile`): builds the app if needed, then runs
+// bench/transfer.ts (or the script named as the argument) inside a private network
+// namespace that holds only loopback, so no traffic leaves the machine (see
+// ../shared/design/testing.md). Set BENCH_SIZES_MIB="64,256" for a quick run.
 import { existsSync } from 'node:fs';
 import { ensureBuild } from './build-if-needed.mjs';
 import { runInPrivateNetwork } from './private-network.mjs';
@@ -12,7 +13,8 @@ if (!existsSync(CHROMIUM)) {
 }
 ensureBuild();
 
-const run = runInPrivateNetwork('node', ['--import', 'tsx', 'bench/transfer.ts'], {
+const script = process.argv[2] ?? 'bench/transfer.ts';
+const run = runInPrivateNetwork('node', ['--import', 'tsx', script], {
   env: { ...process.env, CHROMIUM_PATH: CHROMIUM, NEXT_TELEMETRY_DISABLED: '1' },
 });
 if (run.error) console.error(run.error.message);

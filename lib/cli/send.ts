@@ -3,6 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import QRCode from 'qrcode';
 import { SenderController } from '../client/sender-controller';
+import { nodeFileHasher } from './node-file-hasher';
 import type { SenderSnapshot } from '../client/transfer-status';
 import type { VaultErrorCode } from '../protocol/errors';
 import { formatBytes } from '../transfer/format';
@@ -62,7 +63,7 @@ async function folderFiles(dir: string, shared: string): Promise<SelectedFile[]>
  * the link, and runs one SendSession per receiver.
  */
 export function send(options: SendOptions, files: SelectedFile[], terminal: Terminal): { done: Promise<number>; stop: () => void } {
-  const controller = new SenderController(files, options.server, { serverUrl: options.server, maxReceivers: options.receivers, code: options.code });
+  const controller = new SenderController(files, options.server, { serverUrl: options.server, maxReceivers: options.receivers, code: options.code, hasher: nodeFileHasher() });
   let linkShown = false;
   const reported = new Set<string>();
   const done = new Promise<number>((resolve) => {

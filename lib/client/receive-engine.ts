@@ -14,8 +14,8 @@ export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 /** Opens where one file is written, as the receiver decided from the manifest. */
 export type SinkOpener = (decision: StorageDecision, manifest: Manifest, file: ManifestFile) => Promise<FileSink>;
 
-/** Progress reaches the page at most every 100 ms, and always when a file verified. */
-const PROGRESS_INTERVAL_MS = 100;
+/** Progress reaches the page at most every 250 ms (it re-renders at most twice a second), and always when a file verified. */
+const PROGRESS_INTERVAL_MS = 250;
 
 export class ReceiveEngine {
   /** The page's id for the connection whose frames arrive now. */

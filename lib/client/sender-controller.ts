@@ -12,6 +12,7 @@ import { PeerLink, rtcSettings, type Handshake, type RtcSettings } from '../rtc/
 import { SignalingClient } from '../rtc/signaling-client';
 import { chunkSizeFor } from '../transfer/chunking';
 import { fileSourceFromBlob } from '../transfer/file-source';
+import { inlineFileHasher, type FileHasher } from './file-hasher';
 import { emptyProgress, type TransferProgress } from '../transfer/progress';
 import { RateMeter } from '../transfer/rate-meter';
 import { SendSession } from '../transfer/send-session';
@@ -63,6 +64,12 @@ export interface SenderOptions {
   serverUrl?: string;
   /** Also make a short code (7-orbit-velvet-zebra): its receiver obtains the link key through a PAKE. */
   code?: boolean;
+  /**
+   * Hashes each file (SHA-256) once, from now on, for every receiver: the page's hashes
+   * in a Worker, the command-line peer's with node:crypto. The caller disposes of it;
+   * without one, the controller hashes on its own thread.
+   */
+  hasher?: FileHasher;
 }
 
 /**
@@ -111,6 +118,7 @@ export class SenderController {
   /** Signaling closed (expired, shut down) while transfers ran: no one new can join. */
   private closedBy: VaultError | null = null;
   private code: CodeState | null = null;
+  private readonly hasher: FileHasher;
 
   constructor(
     private readonly files: SelectedFile[],
@@ -122,6 +130,9 @@ export class SenderController {
       files.length,
     );
     this.roster = roster.emptyRoster(options.maxReceivers ?? 1);
+    // Hashing starts now, while the link waits for someone to open it.
+    this.hasher = options.hasher ?? inlineFileHasher();
+    for (const { file } of files) void this.hasher.sha256(file).catch(() => {});
     this.store = new SnapshotStore<SenderSnapshot>({
       status: 'idle',
       link: null,
@@ -220,6 +231,7 @@ export class SenderController {
     }
     this.signaling?.close();
     this.store.dispose();
+    if (!this.options.hasher) this.hasher.dispose();
   }
 
   private onSignal(from: string, message: SignalPlaintext, linkKey: Uint8Array, keys: SessionKeys): void {
@@ -580,7 +592,7 @@ export class SenderController {
     const session = (connection.session = new SendSession({
       ...first,
       port,
-      files: this.files.map(({ path, file }) => fileSourceFromBlob(file, path)),
+      files: this.files.map(({ path, file }) => fileSourceFromBlob(file, path, (f) => this.hasher.sha256(f))),
       chunkSize: chunkSizeFor(maxMessageSize),
       onProgress: (progress) => {
         const speed = connection.meter.sample(progress.bytesDone, progress.bytesTotal, performance.now());

@@ -1,5 +1,7 @@
 // A minimal external store for useSyncExternalStore: immutable snapshots, listeners,
-// and progress updates coalesced so the UI re-renders at most every `throttleMs`.
+// and progress updates coalesced so the UI re-renders at most every `throttleMs`:
+// twice a second, since each re-render costs a page several frames of work that the
+// transfer itself needs on a busy machine (docs/performance.md).
 
 export class SnapshotStore<S> {
   private listeners = new Set<() => void>();
@@ -9,7 +11,7 @@ export class SnapshotStore<S> {
 
   constructor(
     private snapshot: S,
-    private readonly throttleMs = 250,
+    private readonly throttleMs = 500,
   ) {}
 
   readonly subscribe = (listener: () => void): (() => void) => {

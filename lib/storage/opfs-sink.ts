@@ -12,6 +12,7 @@ export const INCOMING_DIR = 'p2pvault-incoming';
 
 interface SyncAccessHandle {
   write(buffer: Uint8Array, options?: { at?: number }): number;
+  truncate(size: number): void;
   flush(): void;
   close(): void;
 }
@@ -29,6 +30,9 @@ export async function createOpfsSink(dir: FileSystemDirectoryHandle, entryName: 
     return { ...sink, abort: async () => { await sink.abort(); await dir.removeEntry(entryName).catch(() => {}); } };
   }
   const access = await handle.createSyncAccessHandle();
+  // The whole size at once: a file that grows write by write makes the browser ask its
+  // storage service for more capacity over and over (and, where OPFS lives in memory, copy).
+  access.truncate(file.size);
   let offset = 0;
   let open = true;
   const release = () => {

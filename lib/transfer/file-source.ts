@@ -1,3 +1,5 @@
+import { readBlob } from './file-hash';
+
 // Where the sender reads a file from. A browser File (also a global in Node 20) is
 // read slice by slice, so a file is never held in memory whole.
 
@@ -9,15 +11,18 @@ export interface FileSource {
   type: string;
   lastModified: number;
   read(start: number, end: number): Promise<Uint8Array>;
+  /** The whole file's SHA-256, hex, sent at file-end: computed once, apart from the sending (lib/client/file-hasher.ts). */
+  sha256(): Promise<string>;
 }
 
-export function fileSourceFromBlob(file: File, path: string): FileSource {
+export function fileSourceFromBlob(file: File, path: string, sha256: (file: File) => Promise<string>): FileSource {
   return {
     name: file.name,
     path,
     size: file.size,
     type: file.type,
     lastModified: file.lastModified,
-    read: async (start, end) => new Uint8Array(await file.slice(start, end).arrayBuffer()),
+    read: readBlob(file),
+    sha256: () => sha256(file),
   };
 }

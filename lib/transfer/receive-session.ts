@@ -49,6 +49,8 @@ interface Link extends TransferConnection {
   detached: boolean;
 }
 
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((byte, i) => byte === b[i]);
+
 /** The manifest as the sender describes the transfer, whatever the connection's epoch. */
 const sameTransfer = (a: Manifest, b: Manifest) =>
   JSON.stringify({ ...a, epoch: undefined }) === JSON.stringify({ ...b, epoch: undefined });
@@ -207,7 +209,9 @@ export class ReceiveSession {
   }
 
   private async onChunk(frame: ChunkFrame, link: Link): Promise<void> {
-    const fileId = toBase64Url(frame.fileId);
+    // Chunks of the current file need no base64 of their id (a few thousand per GiB).
+    const current = this.current;
+    const fileId = current && sameBytes(current.id, frame.fileId) ? current.file.fileId : toBase64Url(frame.fileId);
     const size = frame.ciphertext.length - GCM_TAG_BYTES;
     this.state = receiverTransition(this.state, { type: 'chunk', fileId, last: frame.last, size });
     const incoming = this.current ?? (this.current = await this.openFile(currentFile(this.state)!, link));

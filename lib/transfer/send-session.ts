@@ -1,15 +1,14 @@
 import { toBase64Url } from '../crypto/base64url';
-import { createIncrementalSha256, type IncrementalHash } from '../crypto/hash';
 import { confirmationMac, verifyConfirmation } from '../crypto/key-confirmation';
 import { deriveFileKey, type SessionKeys } from '../crypto/keys';
 import { StreamSealer } from '../crypto/stream';
 import { randomBytes } from '../crypto/webcrypto';
 import { VaultError } from '../protocol/errors';
 import { baseName } from '../protocol/file-path';
-import { decodeFrame, encodeChunkFrame } from '../protocol/frames';
+import { CHUNK_FRAME_OVERHEAD, decodeFrame, encodeChunkFrame } from '../protocol/frames';
 import { FILE_ID_BYTES } from '../protocol/ids';
 import { AckSchema, HelloSchema, MAX_EPOCH, RequestSchema, type Manifest } from '../protocol/messages';
-import { chunkCount, chunkRange } from './chunking';
+import { ChunkReader } from './chunk-reader';
 import type { FileSource } from './file-source';
 import { FlowWindow } from './flow-window';
 import { ControlChannel, toVaultError } from './frame-io';
@@ -35,9 +34,6 @@ export interface SendSessionOptions extends TransferConnection {
   window?: FlowWindow;
 }
 
-/** Chunks read ahead of the one being sealed and sent. */
-const READ_AHEAD_CHUNKS = 4;
-
 interface OutgoingFile {
   id: Uint8Array;
   fileId: string;
@@ -54,12 +50,12 @@ interface Link extends TransferConnection {
 /**
  * Drives one transfer from the sender's side: manifest → request → STREAM-sealed
  * chunks with backpressure → sealed file-end with SHA-256 → wait for verified acks.
- * Each file is read once, slice by slice, and hashed in the same pass.
+ * Each file is read once for sending, in large blocks; its SHA-256 comes from the file
+ * source, computed apart (lib/client/file-hasher.ts), usually before the transfer began.
  *
  * When a connection drops (`interrupt`), the transfer survives: `resume` attaches the
  * next connection, `run` offers the manifest under the next key epoch, and each file
- * continues from the chunk the receiver has verified, with the hash state saved at
- * that chunk boundary.
+ * continues from the chunk the receiver has verified.
  */
 export class SendSession {
   readonly manifest: Manifest;
@@ -71,12 +67,9 @@ export class SendSession {
   private readonly progress: TransferProgress;
   private wake: (() => void) | null = null;
   private readonly window: FlowWindow;
-  /**
-   * Per file, the hash state at each chunk boundary the receiver may resume from:
-   * from its last acknowledged chunk up to the last one sent (the flow window bounds them).
-   */
-  private readonly checkpoints = new Map<string, Map<number, Uint8Array>>();
   private sent = 0;
+  /** Where chunk frames are built, one at a time: the port copies a frame as it sends it. */
+  private frameBuffer: Uint8Array | null = null;
 
   constructor(private readonly options: SendSessionOptions) {
     this.files = new Map();
@@ -200,60 +193,25 @@ export class SendSession {
   private async sendFile({ id, fileId, source }: OutgoingFile, fromIndex: number, link: Link): Promise<void> {
     const { chunkSize } = this.manifest;
     const sealer = new StreamSealer(await deriveFileKey(link.keys, id, this.state.epoch), id, fromIndex);
-    const hash = await this.hashAt(fileId, source, fromIndex);
-    const saved = this.checkpointsOf(fileId);
-    const count = chunkCount(source.size, chunkSize);
-    // Reads run a few chunks ahead so the disk, the cipher and the channel overlap.
-    const reads: Promise<Uint8Array>[] = [];
-    let nextRead = fromIndex;
-    const readAhead = () => {
-      for (; reads.length < READ_AHEAD_CHUNKS && nextRead < count; nextRead++) {
-        const { start, end } = chunkRange(source.size, chunkSize, nextRead);
-        const read = source.read(start, end);
-        read.catch(() => {}); // awaited in order below; a failure there ends the transfer
-        reads.push(read);
-      }
-    };
-    readAhead();
-    for (let index = fromIndex; index < count; index++) {
+    // Hashed apart from the sending, usually before it began; a resumed file sends the same.
+    const sha256 = source.sha256().catch((error: unknown) => {
+      throw new VaultError('size_mismatch', `${source.path} could not be read whole: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    sha256.catch(() => {}); // awaited at file-end
+    const reader = new ChunkReader(source, chunkSize, fromIndex);
+    for (let index = fromIndex; index < reader.count; index++) {
       this.throwIfStopped(link);
-      const { start, end } = chunkRange(source.size, chunkSize, index);
-      const plaintext = await reads.shift()!;
-      readAhead();
-      if (plaintext.length !== end - start) throw new VaultError('size_mismatch', `${source.path} changed while being sent`);
-      hash.update(plaintext);
-      saved.set(index + 1, hash.save());
-      const last = index === count - 1;
+      const plaintext = await reader.next();
+      const last = index === reader.count - 1;
       const ciphertext = await sealer.seal(plaintext, last);
       await this.window.waitFor(plaintext.length, () => this.failure !== null || link.lost !== null);
       this.throwIfStopped(link);
-      await sendWithBackpressure(link.port, encodeChunkFrame(id, index, last, ciphertext));
+      await sendWithBackpressure(link.port, () => encodeChunkFrame(id, index, last, ciphertext, (this.frameBuffer ??= new Uint8Array(chunkSize + CHUNK_FRAME_OVERHEAD))));
       this.window.sent(plaintext.length);
       this.sent += plaintext.length;
     }
     this.throwIfStopped(link);
-    await link.control.send('file-end', { fileId, sha256: hash.digestHex() });
-  }
-
-  private checkpointsOf(fileId: string): Map<number, Uint8Array> {
-    let saved = this.checkpoints.get(fileId);
-    if (!saved) this.checkpoints.set(fileId, (saved = new Map()));
-    return saved;
-  }
-
-  /** The hash state after chunks 0…fromIndex−1: saved when they were sent, else read again. */
-  private async hashAt(fileId: string, source: FileSource, fromIndex: number): Promise<IncrementalHash> {
-    if (fromIndex === 0) return createIncrementalSha256();
-    const saved = this.checkpoints.get(fileId)?.get(fromIndex);
-    if (saved) return createIncrementalSha256(saved);
-    // Only if the receiver resumes before its last acknowledgement, which it never does.
-    const hash = await createIncrementalSha256();
-    const { chunkSize } = this.manifest;
-    for (let index = 0; index < fromIndex; index++) {
-      const { start, end } = chunkRange(source.size, chunkSize, index);
-      hash.update(await source.read(start, end));
-    }
-    return hash;
+    await link.control.send('file-end', { fileId, sha256: await sha256 });
   }
 
   private async handle(data: Uint8Array, link: Link): Promise<void> {
@@ -277,7 +235,6 @@ export class SendSession {
         const ack = await link.control.open(frame, AckSchema);
         this.state = senderTransition(this.state, { type: 'ack', ack });
         this.window.acked(ack.fileId, ack.received);
-        this.prune(ack.fileId, ack.verified ? Infinity : Math.floor(ack.received / this.manifest.chunkSize));
         this.progress.filesDone = this.state.verified.size;
         this.progress.bytesDone = this.window.acknowledged;
         this.options.onProgress?.({ ...this.progress });
@@ -291,14 +248,6 @@ export class SendSession {
         throw new VaultError('protocol_violation', `sender does not accept ${frame.type} frames`);
     }
     this.notify();
-  }
-
-  /** The receiver never resumes below what it acknowledged: older hash states can go. */
-  private prune(fileId: string, ackedChunks: number): void {
-    const saved = this.checkpoints.get(fileId);
-    if (!saved) return;
-    if (ackedChunks === Infinity) return void this.checkpoints.delete(fileId);
-    for (const index of saved.keys()) if (index < ackedChunks) saved.delete(index);
   }
 
   private throwIfStopped(link: Link): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHUNK_FRAME_OVERHEAD, decodeFrame, encodeChunkFrame, encodeControlFrame, FRAME_TYPES } from '../../../lib/protocol/frames';
+import { CHUNK_FRAME_OVERHEAD, CHUNK_HEADER_BYTES, decodeFrame, encodeChunkFrame, encodeControlFrame, FRAME_TYPES } from '../../../lib/protocol/frames';
 
 describe('frame codec', () => {
   const fileId = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
@@ -45,4 +45,22 @@ describe('frame codec', () => {
       expect(() => decodeFrame(bytes)).toThrow(expect.objectContaining({ code: 'frame_malformed' }));
     });
   }
+});
+
+describe('encodeChunkFrame into a reused buffer', () => {
+  it('builds the same frame as a fresh one, in the buffer given, for a full and a shorter last chunk', () => {
+    const fileId = new Uint8Array(16).fill(7);
+    const buffer = new Uint8Array(CHUNK_HEADER_BYTES + 100);
+    for (const [index, length, last] of [[3, 100, false], [4, 40, true]] as const) {
+      const ciphertext = Uint8Array.from({ length }, (_, i) => (i * 13 + index) & 0xff);
+      const frame = encodeChunkFrame(fileId, index, last, ciphertext, buffer);
+      expect(frame.buffer).toBe(buffer.buffer);
+      expect(Buffer.from(frame).equals(Buffer.from(encodeChunkFrame(fileId, index, last, ciphertext)))).toBe(true);
+    }
+  });
+
+  it('falls back to a fresh buffer when the one given is too small', () => {
+    const frame = encodeChunkFrame(new Uint8Array(16), 0, true, new Uint8Array(50), new Uint8Array(10));
+    expect(frame.length).toBe(CHUNK_HEADER_BYTES + 50);
+  });
 });

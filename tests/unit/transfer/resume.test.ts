@@ -4,17 +4,15 @@ import { describe, expect, it } from 'vitest';
 import { createEphemeral, ephemeralSecret } from '../../../lib/crypto/ephemeral';
 import { deriveConnectionKeys, deriveSessionKeys, generateLinkKey, type KeyExchange, type SessionKeys } from '../../../lib/crypto/keys';
 import { randomBytes } from '../../../lib/crypto/webcrypto';
-import type { FileSource } from '../../../lib/transfer/file-source';
 import { resumableTransfer } from '../../support/resumable-transfer';
 import { connectionSecret, fileKey } from '../../vectors/reference/key-schedule';
 import { chunkNonce, openChunk } from '../../vectors/reference/stream-framing';
+import { memoryFileSource } from '../../support/memory-file-source';
 
 const CHUNK = 1024;
 const SESSION = 'session-under-test-000';
 
-function source(path: string, data: Uint8Array): FileSource {
-  return { name: path, path, size: data.length, type: 'application/octet-stream', lastModified: 0, read: async (s, e) => data.slice(s, e) };
-}
+const source = memoryFileSource;
 const sha = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 

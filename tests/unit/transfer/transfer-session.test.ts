@@ -5,17 +5,15 @@ import { deriveSessionKeys, generateLinkKey } from '../../../lib/crypto/keys';
 import { randomBytes } from '../../../lib/crypto/webcrypto';
 import { decodeFrame } from '../../../lib/protocol/frames';
 import { createMemorySink } from '../../../lib/storage/memory-sink';
-import type { FileSource } from '../../../lib/transfer/file-source';
 import { ReceiveSession } from '../../../lib/transfer/receive-session';
 import { SendSession } from '../../../lib/transfer/send-session';
 import { memoryPortPair, type Tap } from '../../support/memory-port';
+import type { FileSource } from '../../../lib/transfer/file-source';
+import { memoryFileSource } from '../../support/memory-file-source';
 
 const CHUNK = 4096;
 
-function source(path: string, data: Uint8Array): FileSource {
-  const name = path.slice(path.lastIndexOf('/') + 1);
-  return { name, path, size: data.length, type: 'application/octet-stream', lastModified: 0, read: async (s, e) => data.slice(s, e) };
-}
+const source = memoryFileSource;
 
 const sha = (data: Uint8Array | Buffer) => createHash('sha256').update(data).digest('hex');
 
