@@ -47,18 +47,46 @@ export async function settledStatus(page: Page, who: string, timeoutMs: number):
   }
 }
 
-export async function appTransfer(senderBrowser: Browser, newReceiverPage: () => Promise<Page>, url: string, file: TempFile, timeoutMs: number): Promise<AppRun> {
+/**
+ * When the receiver opens the link. `hashed`: once the sender's page shows the file's
+ * SHA-256, as when a person passes the link on and the other opens it a little later
+ * (the sender hashes each file once, from the moment it is chosen). `at-once`: the
+ * moment the link exists, so the sender's hashing runs beside the transfer.
+ */
+export type OpenWhen = 'hashed' | 'at-once';
+
+export interface AppTransferOptions {
+  openWhen?: OpenWhen;
+  /** Called once the sender's page holds the file, as a person's picked file (the copy in is not the app's work). */
+  picked?: () => void;
+}
+
+export async function appTransfer(
+  senderBrowser: Browser,
+  newReceiverPage: () => Promise<Page>,
+  url: string,
+  file: TempFile,
+  timeoutMs: number,
+  { openWhen = 'hashed', picked }: AppTransferOptions = {},
+): Promise<AppRun> {
   const sender = await openPeer(senderBrowser, url);
   const receiver = await newReceiverPage();
   try {
     await sender.goto('/');
     // With a connected (remote) browser Playwright copies the file over first: not timed.
     await sender.getByTestId('file-input').setInputFiles(file.path, { timeout: timeoutMs });
+    picked?.();
     await sender.getByTestId('share-button').click();
     const linkInput = sender.getByTestId('share-link');
     const hasLink = () => /\/s\/[^#]+#.+$/.test(document.querySelector<HTMLInputElement>('[data-testid="share-link"]')?.value ?? '');
     await sender.waitForFunction(hasLink, undefined, { timeout: 60_000 });
     const link = await linkInput.inputValue();
+    if (openWhen === 'hashed') {
+      const hashed = sender.getByTestId('sent-file-hash');
+      await hashed.waitFor({ timeout: timeoutMs });
+      const senderHash = (await hashed.innerText()).trim();
+      if (senderHash !== file.sha256) throw new Error(`the sender shows SHA-256 ${senderHash}, the file's is ${file.sha256}`);
+    }
 
     const run = await receiveLink(receiver, link, timeoutMs);
     await settledStatus(sender, 'sender', 60_000);

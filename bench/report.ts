@@ -12,9 +12,12 @@ export type Setup = 'two' | 'one';
 
 export interface Run {
   setup: Setup;
-  /** raw and the ladder's stages (bench/ladder/stages.ts), the app, the CLI or Firefox sending to the app. */
-  kind: 'raw' | 'stage' | 'app' | 'cli' | 'firefox';
-  /** The line's name: the stage (`raw`, `+read`, …) or `app`, `cli→chromium`, `firefox→chromium`. */
+  /**
+   * raw and the ladder's stages (bench/ladder/stages.ts), the app, the app with its link
+   * opened before the sender has hashed the file, the CLI or Firefox sending to the app.
+   */
+  kind: 'raw' | 'stage' | 'app' | 'app-at-once' | 'cli' | 'firefox';
+  /** The line's name: the stage (`raw`, `+read`, …) or `app`, `app, opened at once`, `cli→chromium`, `firefox→chromium`. */
   line: string;
   warmup: boolean;
   round: number;
@@ -139,7 +142,7 @@ export function summarize(runs: Run[]): Summary {
     }
   }
   // The ladder, the command-line sender and Firefox, against the same raw baseline: reported, no target.
-  for (const l of all.filter((x) => x.kind === 'stage' || x.kind === 'cli' || x.kind === 'firefox')) {
+  for (const l of all.filter((x) => x.kind === 'stage' || x.kind === 'app-at-once' || x.kind === 'cli' || x.kind === 'firefox')) {
     out.push(`info  ${l.line} ${l.sizeMiB} MiB: ${fixed(l.ratio, 2)} × raw (${fixed(l.mbPerS)} MB/s; CPU s/GiB ${cpuCell(l)})`);
   }
 

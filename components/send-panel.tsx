@@ -58,11 +58,22 @@ export function SendPanel() {
       <TransferSteps current={senderStep(status) ?? 'waiting'} />
       <ul className="flex flex-col gap-1 text-sm">
         {snapshot.files.map((f) => (
-          <li key={f.path} className="flex justify-between gap-4">
-            <span className="truncate font-medium" title={f.path}>
-              {f.path}
-            </span>
-            <span className="shrink-0 text-slate-500 dark:text-slate-400">{formatBytes(f.size)}</span>
+          <li key={f.path} data-testid="sent-file" data-path={f.path} className="flex flex-col">
+            <div className="flex justify-between gap-4">
+              <span className="truncate font-medium" title={f.path}>
+                {f.path}
+              </span>
+              <span className="shrink-0 text-slate-500 dark:text-slate-400">{formatBytes(f.size)}</span>
+            </div>
+            <p className="break-all font-mono text-xs text-slate-500 dark:text-slate-400">
+              {f.sha256 ? (
+                <>
+                  SHA-256 <span data-testid="sent-file-hash">{f.sha256}</span>
+                </>
+              ) : (
+                'SHA-256: computing…'
+              )}
+            </p>
           </li>
         ))}
       </ul>

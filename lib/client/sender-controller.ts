@@ -132,7 +132,6 @@ export class SenderController {
     this.roster = roster.emptyRoster(options.maxReceivers ?? 1);
     // Hashing starts now, while the link waits for someone to open it.
     this.hasher = options.hasher ?? inlineFileHasher();
-    for (const { file } of files) void this.hasher.sha256(file).catch(() => {});
     this.store = new SnapshotStore<SenderSnapshot>({
       status: 'idle',
       link: null,
@@ -145,6 +144,16 @@ export class SenderController {
       receivers: [],
       error: null,
       notice: null,
+    });
+    files.forEach(({ file }, index) => {
+      this.hasher.sha256(file).then(
+        (sha256) => {
+          if (this.disposed) return;
+          const shown = this.store.latest().files.map((f, i) => (i === index ? { ...f, sha256 } : f));
+          this.publish({ files: shown });
+        },
+        () => {}, // a file that cannot be read fails its transfer, where the error is shown
+      );
     });
   }
 

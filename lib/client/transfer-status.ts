@@ -46,8 +46,11 @@ export interface SenderSnapshot {
   /** The short code (7-orbit-velvet-zebra), when one was asked for. */
   code: string | null;
   expiresAt: string | null;
-  /** `path` is where the file sits in what was shared ("docs/c.bin"). */
-  files: { name: string; path: string; size: number }[];
+  /**
+   * `path` is where the file sits in what was shared ("docs/c.bin"); `sha256` (hex) once
+   * the sender has hashed it, so both people can compare it with what the receiver shows.
+   */
+  files: { name: string; path: string; size: number; sha256?: string }[];
   progress: TransferProgress;
   speed: RateEstimate | null;
   /** How many receivers the link admits. */

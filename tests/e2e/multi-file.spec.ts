@@ -69,6 +69,8 @@ test.describe('several files and folders in one session', () => {
       await expect(receiver.getByText('extra.bin')).toHaveCount(0);
       for (const [path, hash] of expected) {
         await expect(receiver.locator(`[data-path="${path}"]`).getByTestId('file-hash')).toHaveText(hash);
+        // The sender shows the same hash, so two people can compare them.
+        await expect(sender.locator(`[data-testid="sent-file"][data-path="${path}"]`).getByTestId('sent-file-hash')).toHaveText(hash);
       }
 
       // Each file on its own, under its own name.
