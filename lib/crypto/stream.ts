@@ -87,12 +87,14 @@ export class StreamSealer {
 /**
  * Opens a file's chunks strictly in order. The position advances before the await,
  * so overlapping calls cannot both claim one index; after any error the opener is
- * dead, as the transfer is.
+ * dead, as the transfer is, and every later call throws that first error: a receiver
+ * that decrypts several chunks at once must report the altered chunk, not whichever
+ * call noticed the dead opener first.
  */
 export class StreamOpener {
   private nextIndex: number;
   private finished: boolean;
-  private failed = false;
+  private failure: VaultError | null = null;
 
   /** A resumed file starts at its first missing chunk, or finished when the last one arrived. */
   constructor(
@@ -118,25 +120,25 @@ export class StreamOpener {
    * decryptions learns of a dropped or repeated chunk at the frame that shows it.
    */
   open(index: number, last: boolean, ciphertext: Uint8Array): Promise<Uint8Array> {
-    if (this.failed) throw new VaultError('protocol_violation', 'stream already failed');
+    if (this.failure) throw this.failure;
     if (this.finished) this.fail('chunk_after_last', `chunk ${index} arrived after the last chunk`);
     if (index < this.nextIndex) this.fail('chunk_duplicate', `chunk ${index} arrived again`);
     if (index > this.nextIndex) this.fail('chunk_missing', `chunk ${this.nextIndex} is missing (got ${index})`);
     this.nextIndex++;
     if (last) this.finished = true;
     return openChunk(this.key, this.fileId, index, last, ciphertext).catch((error: unknown) => {
-      this.failed = true;
-      throw error;
+      this.failure ??= error instanceof VaultError ? error : new VaultError('chunk_auth_failed', String(error));
+      throw this.failure;
     });
   }
 
   /** Call when the sender says the file ended; throws unless the last chunk arrived. */
   finish(): void {
+    if (this.failure) throw this.failure;
     if (!this.finished) this.fail('missing_last_chunk', `file ended after chunk ${this.nextIndex - 1} without a last chunk`);
   }
 
   private fail(code: 'chunk_after_last' | 'chunk_duplicate' | 'chunk_missing' | 'missing_last_chunk', message: string): never {
-    this.failed = true;
-    throw new VaultError(code, message);
+    throw (this.failure = new VaultError(code, message));
   }
 }

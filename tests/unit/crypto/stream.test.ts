@@ -68,6 +68,17 @@ describe('STREAM tampering', () => {
     chunks[1]!.ct[5]! ^= 0x01;
     await expect(openAll(key, fileId, chunks)).rejects.toMatchObject({ code: 'chunk_auth_failed' });
   });
+  it('names the altered chunk to every later call while several decrypt at once', async () => {
+    const { key, fileId } = await setup();
+    const chunks = await sealFile(key, fileId, randomBytes(CHUNK * 4));
+    chunks[1]!.ct[5]! ^= 1;
+    const opener = new StreamOpener(key, fileId);
+    const first = [0, 1].map((i) => opener.open(chunks[i]!.index, chunks[i]!.last, chunks[i]!.ct));
+    await expect(first[1]).rejects.toMatchObject({ code: 'chunk_auth_failed', message: 'chunk 1 failed authentication' });
+    // Chunk 2 arrives after chunk 1 failed: the same error, not "the stream failed".
+    expect(() => opener.open(2, false, chunks[2]!.ct)).toThrow(expect.objectContaining({ code: 'chunk_auth_failed', message: 'chunk 1 failed authentication' }));
+    expect(() => opener.finish()).toThrow(expect.objectContaining({ code: 'chunk_auth_failed', message: 'chunk 1 failed authentication' }));
+  });
   it('rejects a flipped tag bit as chunk_auth_failed', async () => {
     const { key, fileId, chunks } = await threeChunks();
     const ct = chunks[0]!.ct;
