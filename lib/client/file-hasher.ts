@@ -1,4 +1,4 @@
-import { readBlob, sha256OfBlocks } from '../transfer/file-hash';
+import { sha256OfBlob } from '../transfer/file-hash';
 
 // The sender's SHA-256 of each file, computed once per file from the moment it is
 // chosen, not chunk by chunk while it is sent: people share a link and wait for the
@@ -36,7 +36,7 @@ export function memoizedHasher(hash: (file: Blob) => Promise<string>, stop: () =
 
 /** Hashes on the calling thread: the command-line peer's fallback, and tests. */
 export function inlineFileHasher(): FileHasher {
-  return memoizedHasher((file) => sha256OfBlocks(file.size, readBlob(file)));
+  return memoizedHasher(sha256OfBlob);
 }
 
 /**

@@ -1,6 +1,6 @@
 // The sender's hashing Worker (lib/client/file-hasher.ts): SHA-256 of whole files, one
 // after another, off the page's main thread.
-import { readBlob, sha256OfBlocks } from '../transfer/file-hash';
+import { sha256OfBlob } from '../transfer/file-hash';
 
 const scope = self as unknown as {
   postMessage(message: { id: number; sha256: string } | { id: number; error: string }): void;
@@ -10,7 +10,7 @@ const scope = self as unknown as {
 let queue: Promise<void> = Promise.resolve();
 scope.onmessage = ({ data: { id, file } }) => {
   queue = queue.then(() =>
-    sha256OfBlocks(file.size, readBlob(file)).then(
+    sha256OfBlob(file).then(
       (sha256) => scope.postMessage({ id, sha256 }),
       (error: unknown) => scope.postMessage({ id, error: error instanceof Error ? error.message : String(error) }),
     ),

@@ -1,6 +1,5 @@
-import { VaultError } from '../protocol/errors';
 import { chunkCount, chunkRange } from './chunking';
-import type { FileSource } from './file-source';
+import { readExact, type FileSource } from './file-source';
 
 /**
  * Chunks per read (8 MiB): one File.slice() round trip to the browser's blob store per
@@ -51,10 +50,7 @@ export class ChunkReader {
       const last = Math.min(this.count, this.nextRead + BLOCK_CHUNKS) - 1;
       const start = chunkRange(this.source.size, this.chunkSize, this.nextRead).start;
       const end = chunkRange(this.source.size, this.chunkSize, last).end;
-      const read = this.source.read(start, end).then((bytes) => {
-        if (bytes.length !== end - start) throw new VaultError('size_mismatch', `${this.source.path} changed while being sent`);
-        return bytes;
-      });
+      const read = readExact((s, e) => this.source.read(s, e), start, end, `${this.source.path} changed while being sent`);
       read.catch(() => {}); // awaited in order by next(); a failure there ends the transfer
       this.blocks.push(read);
     }

@@ -1,10 +1,8 @@
 import { createIncrementalSha256 } from '../crypto/hash';
-import { VaultError } from '../protocol/errors';
+import { readBlob, readExact, type ReadRange } from './file-source';
 
 /** Bytes per read while hashing a whole file: few round trips to the file, bounded memory. */
 export const HASH_BLOCK_BYTES = 8 * 1024 * 1024;
-
-export type ReadRange = (start: number, end: number) => Promise<Uint8Array>;
 
 /**
  * SHA-256 (hex) of a file of `size` bytes, read block by block with the next block read
@@ -13,11 +11,7 @@ export type ReadRange = (start: number, end: number) => Promise<Uint8Array>;
 export async function sha256OfBlocks(size: number, read: ReadRange): Promise<string> {
   const hash = await createIncrementalSha256();
   const readBlock = (start: number) => {
-    const end = Math.min(size, start + HASH_BLOCK_BYTES);
-    const block = read(start, end).then((bytes) => {
-      if (bytes.length !== end - start) throw new VaultError('size_mismatch', 'the file changed while it was read');
-      return bytes;
-    });
+    const block = readExact(read, start, Math.min(size, start + HASH_BLOCK_BYTES), 'the file changed while it was read');
     block.catch(() => {}); // awaited in order below
     return block;
   };
@@ -30,4 +24,5 @@ export async function sha256OfBlocks(size: number, read: ReadRange): Promise<str
   return hash.digestHex();
 }
 
-export const readBlob = (blob: Blob): ReadRange => async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer());
+/** SHA-256 (hex) of a whole Blob or File. */
+export const sha256OfBlob = (blob: Blob): Promise<string> => sha256OfBlocks(blob.size, readBlob(blob));

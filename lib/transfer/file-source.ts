@@ -1,4 +1,4 @@
-import { readBlob } from './file-hash';
+import { VaultError } from '../protocol/errors';
 
 // Where the sender reads a file from. A browser File (also a global in Node 20) is
 // read slice by slice, so a file is never held in memory whole.
@@ -25,4 +25,19 @@ export function fileSourceFromBlob(file: File, path: string, sha256: (file: File
     read: readBlob(file),
     sha256: () => sha256(file),
   };
+}
+
+/** Reads bytes [start, end) of a file. */
+export type ReadRange = (start: number, end: number) => Promise<Uint8Array>;
+
+export const readBlob = (blob: Blob): ReadRange => async (start, end) => new Uint8Array(await blob.slice(start, end).arrayBuffer());
+
+/**
+ * `read(start, end)`, refusing a short answer: fewer bytes than the file's size promised
+ * means the file changed since it was chosen (`size_mismatch`, saying `changed`).
+ */
+export async function readExact(read: ReadRange, start: number, end: number, changed: string): Promise<Uint8Array> {
+  const bytes = await read(start, end);
+  if (bytes.length !== end - start) throw new VaultError('size_mismatch', changed);
+  return bytes;
 }

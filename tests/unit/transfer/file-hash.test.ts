@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { inlineFileHasher, memoizedHasher } from '../../../lib/client/file-hasher';
 import { isVaultError } from '../../../lib/protocol/errors';
-import { HASH_BLOCK_BYTES, readBlob, sha256OfBlocks } from '../../../lib/transfer/file-hash';
+import { HASH_BLOCK_BYTES, sha256OfBlocks } from '../../../lib/transfer/file-hash';
+import { readBlob } from '../../../lib/transfer/file-source';
 
 const sha = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
