@@ -7,7 +7,7 @@ import { VaultError, isVaultError, type TransferErrorCode } from '../protocol/er
 import type { Manifest, ManifestFile } from '../protocol/messages';
 import type { FileSink } from '../storage/file-sink';
 import type { FramePort } from '../transfer/port';
-import { ReceiveSession } from '../transfer/receive-session';
+import { MAX_UNACKED_BYTES, ReceiveSession } from '../transfer/receive-session';
 import type { FromWorker, StorageDecision, ToWorker, WorkerStart } from './receive-worker-protocol';
 
 export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
@@ -22,6 +22,7 @@ export class ReceiveEngine {
   private connectionId = 0;
   private session: ReceiveSession | null = null;
   private readonly early: ArrayBuffer[] = [];
+  private earlyBytes = 0;
   private decide: ((decision: StorageDecision) => void) | null = null;
   private decision: StorageDecision | null = null;
   private manifest: Manifest | null = null;
@@ -54,12 +55,13 @@ export class ReceiveEngine {
         break;
       case 'frame':
         if (this.intake === 'live') this.session?.receive(new Uint8Array(message.data));
-        else if (this.intake === 'keying') this.early.push(message.data);
+        else if (this.intake === 'keying') this.keepEarly(message.data);
         break;
       case 'detach':
         this.generation++;
         this.intake = 'dropped';
         this.early.length = 0;
+        this.earlyBytes = 0;
         this.session?.detach();
         break;
       case 'storage':
@@ -148,6 +150,21 @@ export class ReceiveEngine {
 
   private goLive(): void {
     this.intake = 'live';
+    this.earlyBytes = 0;
     for (const data of this.early.splice(0)) this.session?.receive(new Uint8Array(data));
+  }
+
+  /** Keying takes milliseconds; an honest sender sends only its hello meanwhile, so a flood is refused, not kept. */
+  private keepEarly(data: ArrayBuffer): void {
+    this.earlyBytes += data.byteLength;
+    if (this.earlyBytes <= MAX_UNACKED_BYTES) {
+      this.early.push(data);
+      return;
+    }
+    this.early.length = 0;
+    this.intake = 'dropped';
+    const error = new VaultError('protocol_violation', 'the sender flooded the connection before it was keyed');
+    if (this.session) this.session.fail(error);
+    else this.post({ type: 'failed', error: { code: 'protocol_violation', message: error.message } });
   }
 }

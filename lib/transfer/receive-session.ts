@@ -4,9 +4,10 @@ import { confirmationMac, verifyConfirmation } from '../crypto/key-confirmation'
 import { deriveFileKey } from '../crypto/keys';
 import { StreamOpener } from '../crypto/stream';
 import { VaultError } from '../protocol/errors';
-import { decodeFrame, GCM_TAG_BYTES, type ChunkFrame, type ControlFrame } from '../protocol/frames';
+import { CHUNK_FRAME_OVERHEAD, decodeFrame, FRAME_TYPES, GCM_TAG_BYTES, type ChunkFrame, type ControlFrame } from '../protocol/frames';
 import { FileEndSchema, HelloSchema, ManifestSchema, type Manifest, type ManifestFile } from '../protocol/messages';
 import type { FileSink, SinkFactory } from '../storage/file-sink';
+import { FLOW_WINDOW_BYTES } from './flow-window';
 import { ControlChannel, toVaultError } from './frame-io';
 import type { TransferProgress } from './progress';
 import { currentFile, initialReceiverState, receiverTransition, type ReceiverState } from './receiver-machine';
@@ -30,6 +31,21 @@ export interface ReceiveSessionOptions extends TransferConnection {
 
 /** Chunks between progress acks; far below the sender's flow window (16 MiB). */
 const ACK_EVERY_CHUNKS = 4;
+
+/**
+ * An honest sender never has more than its flow window of chunk bytes that this
+ * receiver has not acknowledged (every ack is sent after the bytes were written, so
+ * what arrived minus what was acked is at most what the sender counts in flight).
+ * Past twice that the sender is ignoring the window, and every further chunk would
+ * wait in memory: the transfer fails instead.
+ */
+export const MAX_UNACKED_BYTES = 2 * FLOW_WINDOW_BYTES;
+/**
+ * Control frames waiting to be handled (hello, manifest, file-end…). The largest honest
+ * one is a manifest (192 KiB); frames only pile up while the receiver waits, e.g. for
+ * the person to choose where files go.
+ */
+export const MAX_QUEUED_CONTROL_BYTES = 1024 * 1024;
 
 interface IncomingFile {
   file: ManifestFile;
@@ -77,6 +93,10 @@ export class ReceiveSession {
   private epoch = -1;
   private progress: TransferProgress = { bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: 0 };
   private readonly received: ReceivedFile[] = [];
+  /** Chunk plaintext bytes that arrived, and the part of them acknowledged as written. */
+  private arrivedBytes = 0;
+  private ackedBytes = 0;
+  private queuedControlBytes = 0;
   private settle!: { resolve: (files: ReceivedFile[]) => void; reject: (error: VaultError) => void };
   /** Resolves with every verified file, or rejects with the named error. */
   readonly done: Promise<ReceivedFile[]>;
@@ -98,8 +118,28 @@ export class ReceiveSession {
    */
   receive(data: Uint8Array): void {
     const link = this.link;
-    if (!link) return;
-    this.incoming = this.incoming.then(() => this.handle(data, link)).catch((error) => this.fail(error));
+    if (!link || this.failure) return;
+    // Counted on arrival, before any queue: what waits to be handled is memory too.
+    const violation = this.overLimit(data);
+    if (violation) return this.fail(new VaultError('protocol_violation', violation));
+    const control = data[0] === FRAME_TYPES.chunk ? 0 : data.length;
+    this.incoming = this.incoming
+      .then(() => this.handle(data, link))
+      .finally(() => (this.queuedControlBytes -= control))
+      .catch((error) => this.fail(error));
+  }
+
+  /** Why taking `data` would break the flow window's bound, or null. */
+  private overLimit(data: Uint8Array): string | null {
+    if (data[0] === FRAME_TYPES.chunk) {
+      this.arrivedBytes += Math.max(0, data.length - CHUNK_FRAME_OVERHEAD);
+      const unacked = this.arrivedBytes - this.ackedBytes;
+      if (unacked <= MAX_UNACKED_BYTES) return null;
+      return `the sender ignored the flow window: ${mib(unacked)} MiB sent without acknowledgement (allowed ${mib(FLOW_WINDOW_BYTES)} MiB)`;
+    }
+    this.queuedControlBytes += data.length;
+    if (this.queuedControlBytes <= MAX_QUEUED_CONTROL_BYTES) return null;
+    return `the sender queued ${mib(this.queuedControlBytes)} MiB of control frames`;
   }
 
   fail(error: unknown, tellPeer = true): void {
@@ -191,6 +231,8 @@ export class ReceiveSession {
     if (!sameTransfer(manifest, this.manifest!)) throw new VaultError('manifest_invalid', 'a resumed connection offered a different transfer');
     this.epoch = epoch;
     await this.writes;
+    // Everything that arrived before the drop is written; the new connection's window starts here.
+    this.arrivedBytes = this.ackedBytes = this.progress.bytesDone;
     const state = this.state;
     if (state.phase === 'awaiting-manifest' || state.phase === 'done') {
       throw new VaultError('protocol_violation', `resume while ${state.phase}`);
@@ -229,6 +271,7 @@ export class ReceiveSession {
       // Acks only inform the sender's flow window; one lost with its connection is
       // replaced by the resumed request.
       if (incoming.chunks % ACK_EVERY_CHUNKS === 0 && !frame.last) {
+        this.ackedBytes = this.progress.bytesDone;
         await link.control.send('ack', { fileId, received: incoming.bytes, verified: false }).catch(() => {});
       }
     });
@@ -251,6 +294,7 @@ export class ReceiveSession {
     this.progress.filesDone++;
     this.options.onProgress?.({ ...this.progress });
     this.options.onFileVerified?.(received);
+    this.ackedBytes = this.progress.bytesDone;
     await link.control.send('ack', { fileId: end.fileId, received: incoming.file.size, verified: true }).catch(() => {});
     if (this.state.phase === 'done') this.settle.resolve(this.received);
   }
@@ -263,3 +307,5 @@ export class ReceiveSession {
     return { file, id, opener: new StreamOpener(key, id), hash, sink, chunks: 0, bytes: 0 };
   }
 }
+
+const mib = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1);

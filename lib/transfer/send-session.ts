@@ -155,7 +155,16 @@ export class SendSession {
   }
 
   async run(): Promise<TransferProgress> {
-    const link = this.link;
+    try {
+      return await this.runOn(this.link);
+    } catch (error) {
+      // The receiver's named error wins over what it caused here: a send waiting for the
+      // channel to drain learns only that the channel then closed.
+      throw this.failure ?? error;
+    }
+  }
+
+  private async runOn(link: Link): Promise<TransferProgress> {
     const { keys, transcript, control } = link;
     await control.send('hello', { mac: await confirmationMac(keys, 'sender', transcript) });
     // Nothing about the files leaves before the receiver proved it holds K on this connection.

@@ -33,12 +33,14 @@ export interface CliOptions {
   /** More arguments, placed before the files or link (e.g. `--quiet`). */
   args?: string[];
   env?: Record<string, string>;
+  /** Another entry script in place of bin/p2p-vault.mjs (a test's hostile variant). */
+  script?: string;
 }
 
 const live = new Set<CliRun>();
 
 function runCli(args: string[], options: CliOptions): CliRun {
-  const argv = [BIN, ...args];
+  const argv = [options.script ?? BIN, ...args];
   const child = spawn(process.execPath, argv, {
     cwd: REPO,
     env: { ...process.env, P2P_VAULT_BIND_ADDRESS: '127.0.0.1', NO_COLOR: '1', ...options.env },
