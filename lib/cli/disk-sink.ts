@@ -1,26 +1,38 @@
-import { openAsBlob } from 'node:fs';
-import { access, link, mkdir, open, rename, unlink } from 'node:fs/promises';
-import { unlinkSync } from 'node:fs';
-import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { constants, openAsBlob, unlinkSync } from 'node:fs';
+import { link, lstat, open, realpath, rename, unlink } from 'node:fs/promises';
+import { extname, join, relative, resolve } from 'node:path';
 import { VaultError } from '../protocol/errors';
 import type { ManifestFile } from '../protocol/messages';
 import type { FileSink } from '../storage/file-sink';
+import { hiddenPathProblem } from './consent';
+import { checkedSegments, makeFolders } from './safe-path';
 
 // Writes received files into a folder, streaming. Bytes go to a hidden `.part` file
 // next to the target; only a file whose SHA-256 verified is linked under its final
 // name, and never over an existing file (`name (1).ext` instead). A failed or
-// interrupted transfer leaves no file behind.
+// interrupted transfer leaves no file behind. Paths go through safe-path: no link
+// inside the folder is ever followed, and hidden names need `allowHidden`.
 
 export interface DiskSinks {
   open(file: ManifestFile): Promise<FileSink>;
-  /** Final paths of the verified files, in order. */
+  /** Final paths of the verified files, in order (under the folder as it was named). */
   readonly saved: string[];
   /** Removes every part file still open; synchronous, for process exit. */
   discardAll(): void;
 }
 
-export function diskSinks(outDir: string): DiskSinks {
-  const root = resolve(outDir);
+export interface DiskSinkOptions {
+  /** Accept path segments starting with `.`; the receiver asked for it (--allow-hidden). */
+  allowHidden?: boolean;
+}
+
+/** Create only, never through a link: O_EXCL fails on any existing name, a dangling link included. */
+const PART_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+export function diskSinks(outDir: string, options: DiskSinkOptions = {}): DiskSinks {
+  const named = resolve(outDir);
+  // The folder's real path, resolved once: every folder made inside must stay under it.
+  let rootReal: Promise<string> | null = null;
   const parts = new Set<string>();
   const saved: string[] = [];
 
@@ -37,15 +49,16 @@ export function diskSinks(outDir: string): DiskSinks {
       parts.clear();
     },
     async open(file) {
-      const target = resolve(root, ...file.path.split('/'));
-      // The manifest's paths were validated (no `..`, no absolute paths); check again, here it matters most.
-      const inside = relative(root, target);
-      if (inside === '' || inside.startsWith('..') || inside.split(sep).includes('..')) {
-        throw new VaultError('manifest_invalid', `${file.path} would be written outside ${root}`);
-      }
-      await mkdir(dirname(target), { recursive: true });
-      const part = join(dirname(target), `.${basename(target)}.${file.fileId.slice(0, 8)}.p2pvault-part`);
-      const handle = await open(part, 'wx').catch((error: NodeJS.ErrnoException) => {
+      checkedSegments(file.path);
+      const hidden = hiddenPathProblem([file.path], options.allowHidden ?? false);
+      if (hidden) throw new VaultError('path_refused', hidden);
+      rootReal ??= realpath(named);
+      const root = await rootReal;
+      const dir = await makeFolders(root, file.path);
+      const name = file.path.slice(file.path.lastIndexOf('/') + 1);
+      const target = join(dir, name);
+      const part = join(dir, `.${name}.${file.fileId.slice(0, 8)}.p2pvault-part`);
+      const handle = await open(part, PART_FLAGS, 0o666).catch((error: NodeJS.ErrnoException) => {
         throw new VaultError('write_failed', `cannot create ${part}: ${error.code ?? error.message}`);
       });
       parts.add(part);
@@ -69,7 +82,7 @@ export function diskSinks(outDir: string): DiskSinks {
           const final = await linkUnique(part, target);
           await unlink(part).catch(() => {});
           parts.delete(part);
-          saved.push(final);
+          saved.push(join(named, relative(root, final)));
           return openAsBlob(final, { type: file.type || 'application/octet-stream' });
         },
         async abort() {
@@ -82,7 +95,11 @@ export function diskSinks(outDir: string): DiskSinks {
   };
 }
 
-/** Hard-links `part` as `target`, or `target (1)`, `(2)`…: `link` fails rather than replace a file. */
+/**
+ * Hard-links `part` as `target`, or `target (1)`, `(2)`…: `link` fails with EEXIST on any
+ * existing name, a symbolic link (even a dangling one) included, so it neither replaces
+ * a file nor writes through a link.
+ */
 async function linkUnique(part: string, target: string): Promise<string> {
   const ext = extname(target);
   const stem = target.slice(0, target.length - ext.length);
@@ -94,7 +111,8 @@ async function linkUnique(part: string, target: string): Promise<string> {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // Filesystems without hard links (FAT, some network shares): check, then rename.
-      if ((code === 'EPERM' || code === 'ENOTSUP') && !(await access(candidate).then(() => true, () => false))) {
+      // lstat, not access: a dangling link counts as taken.
+      if ((code === 'EPERM' || code === 'ENOTSUP') && !(await lstat(candidate).then(() => true, () => false))) {
         await rename(part, candidate);
         return candidate;
       }

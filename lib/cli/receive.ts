@@ -1,9 +1,15 @@
+import { resolve } from 'node:path';
 import { ERROR_LINGER_MS, ReceiverController, type ReceiverHost, type TypedCode } from '../client/receiver-controller';
 import { InProcessReceiver } from '../client/in-process-receiver';
+import type { StorageDecision } from '../client/receive-worker-protocol';
 import type { ReceiverSnapshot } from '../client/transfer-status';
 import type { VaultErrorCode } from '../protocol/errors';
+import type { Manifest } from '../protocol/messages';
+import { acceptManifest } from './accept';
 import { diskSinks, type DiskSinks } from './disk-sink';
 import { EXIT, exitCodeFor } from './exit-codes';
+import type { Asker } from './prompt';
+import { freeBytes } from './safe-path';
 import type { Terminal } from './terminal';
 
 export interface ReceiveOptions {
@@ -12,15 +18,31 @@ export interface ReceiveOptions {
   /** The link's key, or the code whose PAKE gives it. */
   keyText: string | null;
   code: TypedCode | null;
+  /** The output folder as the person named it, and its real path (safe-path's outputFolder). */
   out: string;
+  outReal: string;
+  /** --yes: accept without asking. */
+  yes: boolean;
+  /** --allow-hidden: accept names starting with `.`. */
+  allowHidden: boolean;
+  /** Who is asked "Accept…?"; null only with --yes. */
+  asker: Asker | null;
 }
 
-/** The receiver controller's host in Node: the engine in-process, files into a folder. */
-export function diskReceiverHost(server: string, sinks: DiskSinks): ReceiverHost {
+/**
+ * The receiver controller's host in Node: the engine in-process, files into a folder.
+ * `accept` answers the manifest before any chunk is accepted (acceptManifest: paths,
+ * free space, the person's yes); a refusal fails the transfer with its named code.
+ */
+export function diskReceiverHost(
+  server: string,
+  sinks: DiskSinks,
+  accept: (manifest: Manifest) => Promise<StorageDecision> = async () => ({ kind: 'disk' }),
+): ReceiverHost {
   return {
     serverUrl: server,
     backend: (events) => new InProcessReceiver(events, (_decision, _manifest, file) => sinks.open(file)),
-    storage: async () => ({ kind: 'disk' }),
+    storage: accept,
     cleanup: async () => {},
   };
 }
@@ -34,8 +56,18 @@ const SENDER_CLOSE_WAIT_MS = 5_000;
  * and writes to a folder.
  */
 export function receive(options: ReceiveOptions, terminal: Terminal): { done: Promise<number>; stop: () => void } {
-  const sinks = diskSinks(options.out);
-  const controller = new ReceiverController(options.sessionId, options.keyText, diskReceiverHost(options.server, sinks), options.code);
+  const sinks = diskSinks(options.out, { allowHidden: options.allowHidden });
+  const accept = (manifest: Manifest) =>
+    acceptManifest(manifest, {
+      root: options.outReal,
+      shownDir: resolve(options.out),
+      allowHidden: options.allowHidden,
+      yes: options.yes,
+      asker: options.asker,
+      freeBytes,
+      note: (line) => terminal.note(line),
+    });
+  const controller = new ReceiverController(options.sessionId, options.keyText, diskReceiverHost(options.server, sinks, accept), options.code);
   let shownStatus: ReceiverSnapshot['status'] | null = null;
   let printed = 0;
   const done = new Promise<number>((resolve) => {
@@ -82,6 +114,7 @@ export function receive(options: ReceiveOptions, terminal: Terminal): { done: Pr
   return {
     done,
     stop: () => {
+      options.asker?.close();
       controller.dispose();
       sinks.discardAll();
     },

@@ -52,6 +52,8 @@ export const TRANSFER_ERROR_CODES = [
   'connection_lost', // the connection dropped and every attempt to resume it failed
   'server_unreachable', // the vault server did not answer (wrong address, offline)
   'wrong_code', // a short code's PAKE failed: wrong words; the sender closes the session
+  'declined', // the recipient was shown the file list and said no (or could not be asked)
+  'path_refused', // the recipient will not write a path: a hidden name, or a folder that is a link or a file
 ] as const;
 export type TransferErrorCode = (typeof TRANSFER_ERROR_CODES)[number];
 
@@ -118,4 +120,7 @@ export const USER_MESSAGES: Record<VaultErrorCode, string> = {
   connection_lost: 'The connection was lost and could not be restored.',
   server_unreachable: 'Could not reach the vault server. Check its address and your network connection.',
   wrong_code: "The code was wrong. For safety the sender's session is now closed: ask the sender for a new code.",
+  declined: 'The recipient declined the files. Nothing was written.',
+  path_refused:
+    'The recipient refused a file’s path (a hidden name starting with a dot, or a folder that is a link or a file on their side). Nothing was written.',
 };

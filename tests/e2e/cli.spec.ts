@@ -56,7 +56,7 @@ test('Chromium → CLI: a 5 MB file shared by a page is saved under its name, no
   const file = randomFile(5 * MB, 'from-page.bin');
   const link = await shareFile(sender, file);
 
-  const exit = await cliReceive(link, out, { server: baseURL! });
+  const exit = await cliReceive(link, out, { server: baseURL!, args: ['--yes'] });
   expect(exit.code, exit.stderr).toBe(0);
   expect(await readdir(out)).toEqual(['from-page.bin']); // no hidden part file left
   const savedPath = join(out, 'from-page.bin');
@@ -80,7 +80,7 @@ test('CLI → CLI: files and a folder arrive byte-identical, in their folders, a
   for (const f of files) hashes.set(f.name, await writeRandomFile(join(src, f.name), f.size));
 
   const sender = cliSend([join(src, 'first.bin'), join(src, 'second.dat'), join(src, 'album')], { server: baseURL! });
-  const received = await cliReceive(await sender.link, out, { server: baseURL! });
+  const received = await cliReceive(await sender.link, out, { server: baseURL!, args: ['--yes'] });
   const sent = await sender.exit;
   expect(received.code, received.stderr).toBe(0);
   expect(sent.code, sent.stderr).toBe(0);
@@ -116,7 +116,7 @@ test('a chunk altered in transit: the CLI exits 3 naming chunk_auth_failed and k
   }, CHUNK_FRAME);
   const link = await shareFile(sender, randomFile(2 * MB, 'tampered.bin'));
 
-  const exit = await cliReceive(link, out, { server: baseURL! });
+  const exit = await cliReceive(link, out, { server: baseURL!, args: ['--yes'] });
   expect(exit.code, exit.stderr).toBe(3);
   expect(exit.stderr).toMatch(/^error chunk_auth_failed: .*altered in transit/m);
   expect(exit.stdout).toBe('');
@@ -139,7 +139,7 @@ test('a link whose key was cut: the CLI exits 2 saying the link is incomplete, w
   const sender = await openPeer(browser, baseURL!);
   const link = await shareFile(sender, randomFile(64 * 1024));
 
-  const exit = await cliReceive(link.slice(0, -5), out, { server: baseURL! });
+  const exit = await cliReceive(link.slice(0, -5), out, { server: baseURL!, args: ['--yes'] });
   expect(exit.code, exit.stderr).toBe(2);
   expect(exit.stderr).toContain('the link is incomplete: its secret key (after #) is missing or damaged');
   expect(exit.stdout).toBe('');
@@ -153,7 +153,7 @@ test('a link with a wrong key: the CLI exits 3 naming envelope_invalid, no files
   const link = await shareFile(sender, randomFile(64 * 1024));
   const wrongKey = Buffer.alloc(32, 7).toString('base64url');
 
-  const exit = await cliReceive(link.replace(/#.*$/, `#${wrongKey}`), out, { server: baseURL! });
+  const exit = await cliReceive(link.replace(/#.*$/, `#${wrongKey}`), out, { server: baseURL!, args: ['--yes'] });
   expect(exit.code, exit.stderr).toBe(3);
   expect(exit.stderr).toMatch(/^error envelope_invalid: /m);
   expect(exit.stdout).toBe('');
@@ -175,7 +175,7 @@ test('CLI → CLI with a short code: send --code, receive CODE, byte-identical',
   const code = await codeOf(sender);
 
   const out = await scratch();
-  const received = await cliReceive(code, out, { server: baseURL! });
+  const received = await cliReceive(code, out, { server: baseURL!, args: ['--yes'] });
   expect(received.code, `receiver:\n${received.stderr}\nsender:\n${sender.output().stderr}`).toBe(0);
   expect(await readdir(out)).toEqual(['spoken.bin']);
   expect(await sha256OfFile(join(out, 'spoken.bin'))).toBe(expected);
@@ -190,7 +190,7 @@ test('a wrong code: the CLI receiver exits 3 naming wrong_code, and the CLI send
   const guess = `${nameplate}-${a}-${b}-${c === 'zebra' ? 'zoo' : 'zebra'}`;
 
   const out = await scratch();
-  const guessed = await cliReceive(guess, out, { server: baseURL! });
+  const guessed = await cliReceive(guess, out, { server: baseURL!, args: ['--yes'] });
   expect(guessed.code, guessed.stderr).toBe(3);
   expect(guessed.stderr).toMatch(/error wrong_code: The code was wrong/);
   expect(await readdir(out)).toEqual([]);

@@ -128,7 +128,7 @@ test.describe('Firefox ↔ Chromium and Firefox ↔ the CLI: encrypted P2P trans
     const out = join(files, 'out');
     await mkdir(out);
     try {
-      const received = await cliReceive(code, out, { server: baseURL! });
+      const received = await cliReceive(code, out, { server: baseURL!, args: ['--yes'] });
       expect(received.code, received.stderr).toBe(0);
       expect(await readdir(out)).toEqual(['spoken.bin']);
       expect(await sha256OfFile(join(out, 'spoken.bin'))).toBe(expected);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SERVER, parseArgs, UsageError } from '../../../lib/cli/args';
+import { DEFAULT_SERVER, parseArgs, UsageError, USAGE } from '../../../lib/cli/args';
 import { parseTarget, TargetError } from '../../../lib/cli/target';
 import { exitCodeFor, EXIT } from '../../../lib/cli/exit-codes';
 
@@ -22,13 +22,23 @@ describe('parseArgs', () => {
   });
 
   it('parses receive; -- ends the options', () => {
-    expect(parseArgs(['receive', '--out', '/tmp/x', '--server', 'http://127.0.0.1:3000', '7-orbit-velvet-zebra'])).toMatchObject({
+    expect(parseArgs(['receive', '--out', '/tmp/x', '--server', 'http://127.0.0.1:3000', '7-orbit-velvet-zebra'])).toEqual({
       kind: 'receive',
       target: '7-orbit-velvet-zebra',
       out: '/tmp/x',
       server: 'http://127.0.0.1:3000',
+      quiet: false,
+      yes: false,
+      allowHidden: false,
     });
     expect(parseArgs(['send', '--', '--odd-name'])).toMatchObject({ files: ['--odd-name'] });
+    expect(parseArgs(['receive', '--out=/o', '--server=http://h:1', 'x'])).toMatchObject({ out: '/o', server: 'http://h:1' });
+  });
+
+  it('parses --yes, -y, --allow-hidden, combined short flags and - (the link on stdin)', () => {
+    expect(parseArgs(['receive', '--yes', '--allow-hidden', '-'])).toMatchObject({ kind: 'receive', target: '-', yes: true, allowHidden: true });
+    expect(parseArgs(['receive', '-qy', 'x'])).toMatchObject({ quiet: true, yes: true, allowHidden: false });
+    expect(parseArgs(['receive', '-y', '--', '-'])).toMatchObject({ target: '-', yes: true });
   });
 
   it.each([
@@ -37,6 +47,10 @@ describe('parseArgs', () => {
     [['receive', 'a', 'b'], 'receive needs exactly one LINK or CODE'],
     [['fetch', 'x'], 'unknown command fetch'],
     [['send', '--bogus', 'x'], 'unknown option --bogus'],
+    [['receive', '-x', 'link'], 'unknown option -x'],
+    [['receive', '--yes=1', 'link'], '--yes does not take a value'],
+    [['receive', '--out'], '--out needs a value'],
+    [['receive', '--out', '--yes', 'link'], '--out needs a value'],
     [['send', '--receivers', '9', 'x'], '--receivers must be'],
     [['send', '--receivers', '1.5', 'x'], '--receivers must be'],
     [['send', '--server'], '--server needs a value'],
@@ -50,6 +64,16 @@ describe('parseArgs', () => {
   it('shows help for nothing or --help', () => {
     expect(parseArgs([])).toEqual({ kind: 'help' });
     expect(parseArgs(['send', '--help'])).toEqual({ kind: 'help' });
+    expect(parseArgs(['receive', '--bogus', '-h'])).toEqual({ kind: 'help' });
+    expect(() => parseArgs(['send', '--', '--help'])).not.toThrow();
+    expect(parseArgs(['send', '--', '--help'])).toMatchObject({ files: ['--help'] });
+  });
+
+  it('has a usage text that fits 80 columns and names the new options', () => {
+    for (const line of USAGE.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
+    expect(USAGE).toContain('--yes, -y');
+    expect(USAGE).toContain('--allow-hidden');
+    expect(USAGE).toContain('LINK|CODE|-');
   });
 });
 
