@@ -21,6 +21,12 @@ const safeInt = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 export const ManifestFileSchema = z
   .object({
     fileId: FileIdSchema,
+    // Where the file sits in what was shared ("docs/c.bin"); names its zip entry.
+    // Checked before the name, so a refused path is what the error names.
+    path: z.string().superRefine((path, ctx) => {
+      const problem = describePathProblem(path);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
     // The file's own name: shown and used as the download name. It follows the same
     // rule as each segment of a path (lib/protocol/file-path.ts), so a peer cannot aim
     // a save outside a folder, name a device, or disguise it.
@@ -32,11 +38,6 @@ export const ManifestFileSchema = z
         const problem = describePathProblem(name, 'name');
         if (problem) ctx.addIssue({ code: 'custom', message: problem });
       }),
-    // Where the file sits in what was shared ("docs/c.bin"); names its zip entry.
-    path: z.string().superRefine((path, ctx) => {
-      const problem = describePathProblem(path);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }),
     size: safeInt,
     type: z.string().max(255),
     lastModified: safeInt,
