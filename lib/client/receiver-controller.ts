@@ -13,6 +13,7 @@ import { channelPort, type ChannelPort } from '../rtc/channel-port';
 import { PeerLink, rtcSettings, type Handshake, type RtcSettings } from '../rtc/peer-link';
 import { SignalingClient } from '../rtc/signaling-client';
 import { chooseStorage } from '../storage/choose-storage';
+import { inertBlob } from '../storage/file-sink';
 import { MEMORY_SINK_LIMIT } from '../storage/memory-sink';
 import { chooseZipStorage, zipName } from '../storage/zip-plan';
 import { emptyProgress, type TransferProgress } from '../transfer/progress';
@@ -291,7 +292,7 @@ export class ReceiverController {
       }
       const zip = await buildZip(entries, plan, `${this.manifest.transferId}-all.zip`);
       if (this.disposed) return null;
-      const ready = { url: URL.createObjectURL(zip), name: zipName(entries.map((e) => e.path)) };
+      const ready = { url: URL.createObjectURL(inertBlob(zip)), name: zipName(entries.map((e) => e.path)) };
       this.urls.push(ready.url);
       this.update({ zip: { status: 'ready', ...ready } });
       return ready;
@@ -527,7 +528,9 @@ export class ReceiverController {
   private onVerified(fileId: string, sha256: string, file: Blob): void {
     const meta = this.store.latest().files.find((f) => f.fileId === fileId);
     if (!meta) return;
-    const url = URL.createObjectURL(file);
+    // Whatever the sink made, the URL is octet-stream: opened, it downloads (under the
+    // anchor's `download` name) and never renders the sender's HTML or SVG in this origin.
+    const url = URL.createObjectURL(inertBlob(file));
     this.urls.push(url);
     this.verified.set(fileId, file);
     const latest = this.store.latest();

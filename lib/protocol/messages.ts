@@ -1,7 +1,7 @@
 import { z } from './zod';
 import { FileIdSchema } from './ids';
 import { TRANSFER_ERROR_CODES } from './errors';
-import { baseName, conflictingPath, pathProblem } from './file-path';
+import { baseName, conflictingPath, describePathProblem, shownText } from './file-path';
 
 // JSON bodies of the sealed control frames on the DataChannel (protocol §3).
 
@@ -21,18 +21,23 @@ const safeInt = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 export const ManifestFileSchema = z
   .object({
     fileId: FileIdSchema,
-    // The file's own name: shown and used as the download name. Separators and
-    // control characters are refused so a peer cannot aim a save outside a folder.
+    // Where the file sits in what was shared ("docs/c.bin"); names its zip entry.
+    // Checked before the name, so a refused path is what the error names.
+    path: z.string().superRefine((path, ctx) => {
+      const problem = describePathProblem(path);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+    // The file's own name: shown and used as the download name. It follows the same
+    // rule as each segment of a path (lib/protocol/file-path.ts), so a peer cannot aim
+    // a save outside a folder, name a device, or disguise it.
     name: z
       .string()
       .min(1)
       .max(MAX_FILE_NAME_LENGTH)
-      .refine((n) => !/[\u0000-\u001f\u007f/\\]/.test(n) && n !== '.' && n !== '..', 'file name has forbidden characters'),
-    // Where the file sits in what was shared ("docs/c.bin"); names its zip entry.
-    path: z.string().superRefine((path, ctx) => {
-      const problem = pathProblem(path);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }),
+      .superRefine((name, ctx) => {
+        const problem = describePathProblem(name, 'name');
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
     size: safeInt,
     type: z.string().max(255),
     lastModified: safeInt,
@@ -55,7 +60,15 @@ export const ManifestSchema = z
   })
   .strict()
   .refine((m) => new Set(m.files.map((f) => f.fileId)).size === m.files.length, 'file ids must be unique')
-  .refine((m) => conflictingPath(m.files.map((f) => f.path)) === null, 'paths must be unique and no file may also be a folder');
+  .superRefine((m, ctx) => {
+    const conflict = conflictingPath(m.files.map((f) => f.path));
+    if (conflict !== null) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `path '${shownText(conflict)}' repeats another path (ignoring upper/lower case) or is also a folder: paths must be unique and no file may also be a folder`,
+      });
+    }
+  });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
 export const RequestSchema = z

@@ -10,4 +10,16 @@ export interface FileSink {
   abort(): Promise<void>;
 }
 
+/**
+ * The only type a received file ever gets. The manifest's `type` is the peer's word:
+ * `text/html` or `image/svg+xml` on a blob URL of this origin would let a sender's
+ * script run here if the URL were opened. As octet-stream a browser only downloads it.
+ */
+export const RECEIVED_TYPE = 'application/octet-stream';
+
+/** `blob` retyped as RECEIVED_TYPE; slice references the same bytes (no copy, also for a disk-backed File). */
+export function inertBlob(blob: Blob): Blob {
+  return blob.slice(0, blob.size, RECEIVED_TYPE);
+}
+
 export type SinkFactory = (file: ManifestFile) => Promise<FileSink>;

@@ -1,6 +1,6 @@
 import { VaultError } from '../protocol/errors';
 import type { ManifestFile } from '../protocol/messages';
-import type { FileSink } from './file-sink';
+import { RECEIVED_TYPE, type FileSink } from './file-sink';
 
 /** Stated cap of the in-memory path; larger files are refused before any byte arrives. */
 export const MEMORY_SINK_LIMIT = 512 * 1024 * 1024;
@@ -17,7 +17,7 @@ export function createMemorySink(file: ManifestFile, limit = MEMORY_SINK_LIMIT):
       parts.push(bytes as Uint8Array<ArrayBuffer>);
     },
     async close() {
-      const blob = new Blob(parts, { type: file.type || 'application/octet-stream' });
+      const blob = new Blob(parts, { type: RECEIVED_TYPE });
       parts = [];
       return blob;
     },

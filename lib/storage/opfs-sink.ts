@@ -1,6 +1,6 @@
 import { VaultError } from '../protocol/errors';
 import type { ManifestFile } from '../protocol/messages';
-import type { FileSink } from './file-sink';
+import { RECEIVED_TYPE, type FileSink } from './file-sink';
 import { createWritableSink } from './writable-sink';
 
 // Writes straight to the origin-private file system through a sync access handle
@@ -49,7 +49,7 @@ export async function createOpfsSink(dir: FileSystemDirectoryHandle, entryName: 
       access.flush();
       release();
       const stored = await handle.getFile();
-      return new File([stored], file.name, { type: file.type || 'application/octet-stream', lastModified: file.lastModified });
+      return new File([stored], file.name, { type: RECEIVED_TYPE, lastModified: file.lastModified });
     },
     async abort() {
       release();

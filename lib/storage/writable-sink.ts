@@ -1,5 +1,5 @@
 import type { ManifestFile } from '../protocol/messages';
-import type { FileSink } from './file-sink';
+import { RECEIVED_TYPE, type FileSink } from './file-sink';
 
 // Writes to a file the person chose with showSaveFilePicker. The browser writes to a
 // temporary file and moves it into place on close, so an aborted transfer leaves
@@ -14,7 +14,7 @@ export async function createWritableSink(handle: FileSystemFileHandle, file: Man
     async close() {
       await writable.close();
       const saved = await handle.getFile();
-      return new File([saved], file.name, { type: file.type || 'application/octet-stream' });
+      return new File([saved], file.name, { type: RECEIVED_TYPE });
     },
     async abort() {
       await writable.abort().catch(() => {});

@@ -1,10 +1,12 @@
-import { baseName, conflictingPath, pathProblem } from '../protocol/file-path';
+import { baseName, conflictingPath, pathKey, pathProblem, shownText } from '../protocol/file-path';
 import { MAX_FILES_PER_TRANSFER, MAX_MANIFEST_BYTES } from '../protocol/messages';
 
 // What the sender has chosen to share, before a session exists: files with their
 // relative paths, in the order they were added. Everything the receiver would refuse
 // (a bad path, a repeat, a file that is also a folder, too many files, a manifest too
-// big for one frame) is turned away here, with a reason the person can read.
+// big for one frame) is turned away here, with a reason the person can read. The rule
+// is the receiver's own (lib/protocol/file-path.ts), so a file named "CON.txt" or
+// holding U+202E on the sender's disk is refused here, before any session exists.
 
 export interface FileLike {
   size: number;
@@ -18,6 +20,7 @@ export interface SelectedFile<F extends FileLike = File> {
 }
 
 export interface Skipped {
+  /** The refused path as it may be shown (page or terminal): disguising characters escaped (shownText). */
   path: string;
   reason: string;
 }
@@ -48,28 +51,38 @@ export function addToSelection<F extends FileLike>(current: readonly SelectedFil
   const files = [...current];
   const skipped: Skipped[] = [];
   let bytes = MANIFEST_FRAME_BYTES + files.reduce((sum, f) => sum + manifestEntryBytes(f), 0);
-  for (const candidate of incoming) {
-    const { path } = candidate;
+  for (const picked of incoming) {
+    // Composed form (NFC) only changes how text is encoded, not what it says: macOS
+    // hands out names decomposed ("re\u0301sume\u0301.pdf"), and the rule accepts
+    // only NFKC-stable paths. Compatibility forms (fullwidth, ligatures) are not
+    // rewritten: they are refused, and the person renames the file.
+    const path = picked.path.normalize('NFC');
+    const candidate = path === picked.path ? picked : { ...picked, path };
+    const shown = shownText(path);
     const problem = pathProblem(path);
     if (problem) {
-      skipped.push({ path, reason: problem });
+      skipped.push({ path: shown, reason: problem });
       continue;
     }
     if (files.some((f) => f.path === path)) {
-      skipped.push({ path, reason: 'already in the list' });
+      skipped.push({ path: shown, reason: 'already in the list' });
+      continue;
+    }
+    if (files.some((f) => pathKey(f.path) === pathKey(path))) {
+      skipped.push({ path: shown, reason: 'another file has the same name apart from upper/lower case' });
       continue;
     }
     if (conflictingPath([...files.map((f) => f.path), path]) !== null) {
-      skipped.push({ path, reason: 'a file and a folder would have the same name' });
+      skipped.push({ path: shown, reason: 'a file and a folder would have the same name' });
       continue;
     }
     if (files.length >= MAX_FILES_PER_TRANSFER) {
-      skipped.push({ path, reason: `at most ${MAX_FILES_PER_TRANSFER} files can be shared at once` });
+      skipped.push({ path: shown, reason: `at most ${MAX_FILES_PER_TRANSFER} files can be shared at once` });
       continue;
     }
     const entry = manifestEntryBytes(candidate);
     if (bytes + entry > MAX_MANIFEST_BYTES) {
-      skipped.push({ path, reason: 'the list of files is too long to send; share the rest separately' });
+      skipped.push({ path: shown, reason: 'the list of files is too long to send; share the rest separately' });
       continue;
     }
     bytes += entry;

@@ -36,6 +36,41 @@ describe('the sender’s selection', () => {
     for (const s of skipped) expect(s.reason).toMatch(/\.\.|backslash|control/);
   });
 
+  it('refuses the sender’s own disguised or Windows-reserved names before any session, showing them escaped', () => {
+    const { files, skipped } = addToSelection([], [
+      pick('CON.txt'),
+      pick('report\u202Etxt.exe'),
+      pick('a\u200Bb'),
+      pick('．．／x'),
+      pick('notes.'),
+      pick('ok.txt'),
+    ]);
+    expect(files.map((f) => f.path)).toEqual(['ok.txt']);
+    expect(skipped).toEqual([
+      { path: 'CON.txt', reason: 'uses a name Windows reserves for a device (CON)' },
+      { path: 'report\\u202Etxt.exe', reason: 'has a bidi or invisible format character (U+202E)' },
+      { path: 'a\\u200Bb', reason: 'has a bidi or invisible format character (U+200B)' },
+      { path: '\\uFF0E\\uFF0E\\uFF0Fx', reason: expect.stringMatching(/NFKC/) },
+      { path: 'notes.', reason: 'has a name ending in a dot or a space' },
+    ]);
+    for (const s of skipped) expect(s.path).not.toMatch(/[\p{Cf}\p{Cc}]/u);
+  });
+
+  it('refuses names that differ from one already chosen only in case', () => {
+    const { files, skipped } = addToSelection([pick('Docs/a.txt')], [pick('docs/a.txt'), pick('DOCS'), pick('docs/b.txt')]);
+    expect(files.map((f) => f.path)).toEqual(['Docs/a.txt', 'docs/b.txt']);
+    expect(skipped).toEqual([
+      { path: 'docs/a.txt', reason: 'another file has the same name apart from upper/lower case' },
+      { path: 'DOCS', reason: 'a file and a folder would have the same name' },
+    ]);
+  });
+
+  it('composes decomposed names (as macOS gives them) instead of refusing them', () => {
+    const { files, skipped } = addToSelection([], [pick('re\u0301sume\u0301.pdf')]);
+    expect(skipped).toEqual([]);
+    expect(files.map((f) => f.path)).toEqual(['résumé.pdf']);
+  });
+
   it(`stops at ${MAX_FILES_PER_TRANSFER} files`, () => {
     const many = Array.from({ length: MAX_FILES_PER_TRANSFER + 2 }, (_, i) => pick(`f${i}`));
     const { files, skipped } = addToSelection([], many);

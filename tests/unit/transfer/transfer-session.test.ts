@@ -110,4 +110,31 @@ describe('send and receive sessions over an in-memory channel', () => {
     expect(received).toMatchObject({ status: 'rejected', reason: { code: 'frame_auth_failed' } });
     expect(sent.status).toBe('rejected');
   });
+
+  // Issue 17. SendSession takes its paths as given (the sender's check is in
+  // lib/transfer/selection.ts, bypassed here): it stands for a forged or modified sender.
+  it.each([
+    ['a/\u202Etxt.exe', /path 'a\/\\u202Etxt\.exe' has a bidi or invisible format character \(U\+202E\)/],
+    ['．．／x', /NFKC/],
+    ['docs/CON.txt', /Windows/],
+    ['notes.', /ending in a dot/],
+  ])('fails both sides with manifest_invalid when the manifest names %j, before any chunk', async (path, why) => {
+    const kinds: string[] = [];
+    const tap: Tap = (frame, deliver) => {
+      kinds.push(decodeFrame(frame).type);
+      deliver(frame);
+    };
+    const { sent, received } = await transfer([source(path, randomBytes(10))], { tapToReceiver: tap });
+    expect(received).toMatchObject({ status: 'rejected', reason: { code: 'manifest_invalid', message: expect.stringMatching(why) } });
+    // The receiver's error frame reaches the sender, which reports the same code.
+    expect(sent).toMatchObject({ status: 'rejected', reason: { code: 'manifest_invalid', message: expect.stringMatching(why) } });
+    expect((sent as PromiseRejectedResult).reason.message).not.toMatch(/[\u202E\uFF0E]/);
+    expect(kinds).not.toContain('chunk');
+  });
+
+  it('fails both sides with manifest_invalid when two paths differ only in case', async () => {
+    const { sent, received } = await transfer([source('Docs/a', randomBytes(3)), source('docs/a', randomBytes(3))]);
+    expect(received).toMatchObject({ status: 'rejected', reason: { code: 'manifest_invalid', message: expect.stringContaining("path 'docs/a'") } });
+    expect(sent).toMatchObject({ status: 'rejected', reason: { code: 'manifest_invalid' } });
+  });
 });
