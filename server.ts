@@ -12,6 +12,9 @@ import { RedisSessionStore } from './lib/signaling/redis-session-store';
 import { adapterConnection, storeConnection } from './lib/signaling/redis';
 import { attachSignaling, closeSignaling } from './lib/signaling/socket-server';
 import { createAbuseLimits } from './lib/signaling/abuse-limits';
+import { guardRequestBody } from './lib/signaling/body-guard';
+import { MAX_BODY_BYTES } from './lib/signaling/http-api';
+import { limitKey } from './lib/signaling/limit-key';
 import { clientIp } from './lib/signaling/client-ip';
 import { hostileRelay } from './lib/signaling/hostile-relay';
 import { CLIENT_IP_HEADER, registerServerContext } from './lib/signaling/server-context';
@@ -30,7 +33,12 @@ try {
 
 let instance = config.INSTANCE_ID ?? `${hostname()}:${config.PORT}`;
 const logger = createLogger(config.LOG_LEVEL);
-const storeSettings = { ttlMs: config.SESSION_TTL_SECONDS * 1000, maxSessions: config.MAX_SESSIONS };
+const storeSettings = {
+  ttlMs: config.SESSION_TTL_SECONDS * 1000,
+  unclaimedTtlMs: config.SESSION_UNCLAIMED_TTL_SECONDS * 1000,
+  maxSessions: config.MAX_SESSIONS,
+  maxPerOwner: config.MAX_SESSIONS_PER_ADDRESS,
+};
 // With REDIS_URL every instance shares sessions, rooms and rate limits through Redis.
 const redis = config.REDIS_URL ? storeConnection(config.REDIS_URL, logger) : null;
 const store = redis ? new RedisSessionStore(redis, storeSettings) : new MemorySessionStore(storeSettings);
@@ -46,6 +54,7 @@ const limits = createAbuseLimits(
 registerServerContext({
   store,
   limits,
+  logger,
   health: async () => ({ instance, redis: redis ? await ping(redis) : undefined }),
 });
 const attack = config.P2PVAULT_TEST_HOSTILE_RELAY;
@@ -63,8 +72,13 @@ const server = createServer((req, res) => {
   req.headers['content-security-policy'] = csp;
   res.setHeader('Content-Security-Policy', csp);
   // The API routes rate-limit by this header; whatever the client sent under that name is replaced.
-  req.headers[CLIENT_IP_HEADER] = clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], config.TRUST_PROXY);
-  void handle(req, res);
+  const ip = clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], config.TRUST_PROXY);
+  req.headers[CLIENT_IP_HEADER] = ip;
+  // No route takes more than a small JSON body; a bigger one (even chunked) is cut off.
+  const passOn = guardRequestBody(req, res, MAX_BODY_BYTES, (how) =>
+    logger.warn('refused', { limit: 'body_bytes', max: MAX_BODY_BYTES, how, address: limitKey(ip) }),
+  );
+  if (passOn) void handle(req, res);
 });
 const io = attachSignaling(server, {
   store,
@@ -75,6 +89,9 @@ const io = attachSignaling(server, {
   sweepIntervalMs: config.SESSION_SWEEP_SECONDS * 1000,
   limits,
   trustProxy: config.TRUST_PROXY,
+  maxSocketsPerAddress: config.MAX_SOCKETS_PER_ADDRESS,
+  joinTimeoutMs: config.SOCKET_JOIN_TIMEOUT_SECONDS * 1000,
+  codeExchangeTimeoutMs: config.CODE_EXCHANGE_TIMEOUT_SECONDS * 1000,
   tamper: attack ? hostileRelay(attack) : undefined,
   adapter: config.REDIS_URL ? createAdapter(adapterConnection(config.REDIS_URL, logger)) : undefined,
 });

@@ -38,6 +38,18 @@ export const ConfigSchema = z.object({
   SESSION_TTL_SECONDS: int(1, 7 * 24 * 3600).default(3600),
   SESSION_SWEEP_SECONDS: int(1, 3600).default(30),
   MAX_SESSIONS: int(1, 10_000_000).default(10_000),
+  // A session whose sender has not joined this long after its creation is removed
+  // (the sender's page joins at once), so never-used sessions cannot fill MAX_SESSIONS.
+  SESSION_UNCLAIMED_TTL_SECONDS: int(1, 7 * 24 * 3600).default(60),
+  // Live sessions one address (IPv6: one /64) may hold at once: POST /api/session → 429 beyond.
+  MAX_SESSIONS_PER_ADDRESS: int(1, 10_000_000).default(20),
+  // Socket.IO connections one address (IPv6: one /64) may hold on one instance.
+  MAX_SOCKETS_PER_ADDRESS: int(1, 10_000_000).default(50),
+  // A socket that has not joined a session this long after connecting is closed.
+  SOCKET_JOIN_TIMEOUT_SECONDS: int(1, 3600).default(30),
+  // A receiver of a code session that the sender has not confirmed (it proved the key)
+  // this long after its join is removed, so a squatter cannot hold the slot.
+  CODE_EXCHANGE_TIMEOUT_SECONDS: int(1, 3600).default(30),
   // Public STUN lets peers behind NATs find each other; set `[]` for LAN-only or tests.
   ICE_SERVERS: jsonArray.pipe(z.array(IceServerSchema).max(10)).default([{ urls: 'stun:stun.l.google.com:19302' }]),
   // TURN relay with per-peer coturn REST credentials (lib/signaling/turn-credentials.ts),

@@ -32,6 +32,8 @@ const RECEIVER_LEFT = 'The recipient left before the transfer finished (they clo
 const CONNECTION_LOST = `The connection to this recipient dropped and could not be restored after ${MAX_RESUME_ATTEMPTS} attempts.`;
 const WRONG_CODE =
   'Someone tried a wrong code, so this session was closed to keep your files safe: a code allows one guess. Share again for a new code.';
+const UNFINISHED_CODE =
+  'Someone opened the code but did not finish entering it, so the server let their place go. The code still works for the right recipient.';
 /** A code exchange must finish in this time; one left hanging spends the code like a wrong guess. */
 const CODE_EXCHANGE_MS = 30_000;
 
@@ -43,6 +45,10 @@ interface CodeState {
   attempt: { peerId: string; exchange: CodeSender; timer: ReturnType<typeof setTimeout> } | null;
   /** A receiver obtained the key with it: later attempts are refused (they learn nothing). */
   spent: boolean;
+  /** Receivers that joined with the code and have not started an exchange (nor proved K). */
+  idle: Set<string>;
+  /** Receivers that proved K (an envelope from them opened): the server was told (`code-ok`). */
+  confirmed: Set<string>;
 }
 
 /** Why the server would not create a session, in our words: its named code when it gave one. */
@@ -175,13 +181,16 @@ export class SenderController {
       const keys = await deriveSessionKeys(linkKey, created.id);
       if (this.disposed) return;
       if (this.options.code && created.nameplate === undefined) throw new VaultError('unavailable', 'the server gave no code number');
-      if (created.nameplate !== undefined) this.code = { nameplate: created.nameplate, words: newCodeWords(), attempt: null, spent: false };
+      if (created.nameplate !== undefined) this.code = { nameplate: created.nameplate, words: newCodeWords(), attempt: null, spent: false, idle: new Set(), confirmed: new Set() };
       this.signaling = new SignalingClient(
         keys,
         {
           signal: (from, message) => this.onSignal(from, message, linkKey, keys),
           rejected: (from, error) => this.onRejected(from, error),
-          peerJoined: (peer) => void this.onPeer(peer, linkKey, keys),
+          peerJoined: (peer) => {
+            if (peer.code && peer.role === 'receiver') this.code?.idle.add(peer.peerId);
+            void this.onPeer(peer, linkKey, keys);
+          },
           peerLeft: (peer) => this.onPeerLeft(peer),
           rejoined: (joined) => {
             // Fresh TURN credentials come with every join.
@@ -244,6 +253,12 @@ export class SenderController {
   }
 
   private onSignal(from: string, message: SignalPlaintext, linkKey: Uint8Array, keys: SessionKeys): void {
+    // It holds K: on a code session, tell the server to keep its place (protocol §7).
+    if (this.code && !this.code.confirmed.has(from)) {
+      this.code.confirmed.add(from);
+      this.code.idle.delete(from);
+      void this.signaling?.confirmReceiver(from);
+    }
     if (message.type === 'reconnect') return this.onReconnectAsked(from, message.data, linkKey, keys);
     const connection = this.connections.get(from);
     if (!connection) return;
@@ -526,6 +541,7 @@ export class SenderController {
     if (code.spent || (code.attempt && code.attempt.peerId !== from)) {
       return void this.signaling?.sendPake(from, { t: 'pake-result', ok: false }).catch(() => {});
     }
+    code.idle.delete(from);
     if (!code.attempt) {
       const timer = setTimeout(() => this.codeFailed(new VaultError('wrong_code', 'the code exchange was not completed')), CODE_EXCHANGE_MS);
       code.attempt = { peerId: from, exchange: new CodeSender(linkKey, codePassword(code.words), sessionId, code.nameplate), timer };
@@ -554,6 +570,11 @@ export class SenderController {
   }
 
   private onPeerLeft(peer: PeerLeft): void {
+    // Someone looked the code up and joined, but never began the exchange: no guess was
+    // spent, so the code still works (the server frees such a place after a while).
+    if (this.code?.idle.delete(peer.peerId) && !this.code.spent && this.phase === 'running') {
+      return this.publish({ notice: { code: 'session_closed', message: UNFINISHED_CODE } });
+    }
     const attempt = this.code?.attempt;
     // The code's receiver left mid-exchange: it spent the code all the same.
     if (attempt && attempt.peerId === peer.peerId && !this.code!.spent) {

@@ -106,7 +106,8 @@ export type PakeDelivery = z.infer<typeof PakeDeliverySchema>;
 // Server → client events
 export const SignalDeliverySchema = z.object({ from: PeerIdSchema, envelope: EnvelopeSchema });
 export type SignalDelivery = z.infer<typeof SignalDeliverySchema>;
-export const SessionClosedSchema = z.object({ reason: z.enum(['expired', 'shutdown', 'completed']) });
+/** `unconfirmed`: a code session's receiver the sender did not confirm in time was removed (protocol §7). */
+export const SessionClosedSchema = z.object({ reason: z.enum(['expired', 'shutdown', 'completed', 'unconfirmed']) });
 
 export interface ServerToClientEvents {
   signal: (payload: SignalDelivery) => void;
@@ -123,7 +124,16 @@ export interface ClientToServerEvents {
   pake: (payload: unknown, ack: (reply: SignalAck) => void) => void;
   /** Sender only: the transfer is over, close the session for everyone. */
   end: (payload: unknown, ack: (reply: SignalAck) => void) => void;
+  /** Sender only (CodeOkRequestSchema): this receiver of a code session proved it holds K. */
+  'code-ok': (payload: unknown, ack: (reply: SignalAck) => void) => void;
 }
+
+/**
+ * A code session's sender vouches for one receiver: an envelope from it opened with K
+ * (after the PAKE, or a link's key). Receivers of a code session that are not vouched
+ * for within CODE_EXCHANGE_TIMEOUT_SECONDS of their join are removed (protocol §7).
+ */
+export const CodeOkRequestSchema = z.object({ to: PeerIdSchema }).strict();
 
 /** An SDP with the sender's or receiver's ephemeral ECDH public key (65-byte P-256 point). */
 /** A receiver's random id for its transfer, so the sender knows it again under a new peer id. */

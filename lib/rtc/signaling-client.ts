@@ -66,6 +66,8 @@ export class SignalingClient {
   private outbox: Promise<void> = Promise.resolve();
   private joined: JoinRequest | null = null;
   private closed = false;
+  /** This connection's join succeeded (a socket the server closes before that was idle, not dropped). */
+  private live = false;
 
   /**
    * `keys` null: a receiver who typed a short code joins before it has K; it runs the
@@ -82,9 +84,15 @@ export class SignalingClient {
       if (this.joined) void this.rejoin(this.joined, Date.now() + REJOIN_WINDOW_MS);
     });
     this.socket.on('disconnect', (reason) => {
+      const wasLive = this.live;
+      this.live = false;
+      if (reason !== 'io server disconnect' || !this.joined || this.closed) return;
       // The server let go of us (an instance shutting down): Socket.IO does not retry
       // that by itself, but the session lives on in the shared store.
-      if (reason === 'io server disconnect' && this.joined && !this.closed) setTimeout(() => this.socket.connect(), 500);
+      if (wasLive) return void setTimeout(() => this.socket.connect(), 500);
+      // It closed a connection that could not join again in time (SOCKET_JOIN_TIMEOUT_SECONDS).
+      this.joined = null;
+      this.events.fatal(new VaultError('unavailable', USER_MESSAGES.unavailable));
     });
     this.socket.io.on('reconnect_failed', () => {
       if (this.joined) this.events.fatal(new VaultError('unavailable', USER_MESSAGES.unavailable));
@@ -132,6 +140,7 @@ export class SignalingClient {
     }
     this.peerId = ack.peerId;
     this.joined = request;
+    this.live = true;
     return ack;
   }
 
@@ -155,6 +164,7 @@ export class SignalingClient {
       return this.events.fatal(new VaultError(code, USER_MESSAGES[code] ?? ack.data.message));
     }
     this.peerId = ack.data.peerId;
+    this.live = true;
     this.events.rejoined?.(ack.data);
   }
 
@@ -196,6 +206,14 @@ export class SignalingClient {
     });
     this.outbox = emitted.catch(() => {});
     return emitted.then(() => relayed).then(() => {});
+  }
+
+  /** Sender of a code session only: `to` proved it holds K, so the server keeps its slot (protocol §7). */
+  async confirmReceiver(to: string): Promise<void> {
+    await this.socket
+      .timeout(ACK_TIMEOUT_MS)
+      .emitWithAck('code-ok', { to })
+      .catch(() => {});
   }
 
   /** Sender only: the transfer is verified, so the server closes the session and the link stops working. */

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { limitKey } from './limit-key';
 
 // Per-IP abuse limits (rate-limiter-flexible token buckets). Session ids are 128-bit
 // random, so enumeration is infeasible anyway; the join limit makes even trying
@@ -12,6 +13,8 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 // they are trivially guessed: the code-lookup budget is what slows someone walking
 // through them to find sessions to join (the PAKE words still stand between such a
 // visitor and the files: one guess per session).
+//
+// Every budget is kept per limitKey(ip): an IPv4 address, or an IPv6 /64.
 
 export interface AbuseLimitSettings {
   sessionsPerMinute: number;
@@ -40,7 +43,14 @@ export interface AbuseLimits {
   codeLookup(ip: string): Promise<LimitDecision>;
   /** Charges `ip` extra after a lookup that found no session. */
   codeLookupFailed(ip: string): Promise<void>;
+  /** `ip` held a code session's receiver slot without finishing the code exchange: it may not take one there again for a while. */
+  squatted(ip: string, sessionId: string): Promise<void>;
+  /** Whether `ip` was removed from `sessionId` as a squatter recently (then its receiver joins there are refused). */
+  isSquatter(ip: string, sessionId: string): Promise<boolean>;
 }
+
+/** How long an address removed from a code session's receiver slot stays barred from that session. */
+export const SQUATTER_BAR_SECONDS = 600;
 
 async function take(limiter: RateLimiterAbstract, key: string, points = 1): Promise<LimitDecision> {
   try {
@@ -53,10 +63,10 @@ async function take(limiter: RateLimiterAbstract, key: string, points = 1): Prom
 }
 
 export function createAbuseLimits(settings: AbuseLimitSettings, redis?: Redis): AbuseLimits {
-  const limiter = (keyPrefix: string, points: number, sharedBudget: boolean): RateLimiterAbstract => {
-    const memory = new RateLimiterMemory({ keyPrefix, points, duration: 60 });
+  const limiter = (keyPrefix: string, points: number, sharedBudget: boolean, duration = 60): RateLimiterAbstract => {
+    const memory = new RateLimiterMemory({ keyPrefix, points, duration });
     if (!redis || !sharedBudget) return memory;
-    return new RateLimiterRedis({ storeClient: redis, keyPrefix: `p2pvault:limit:${keyPrefix}`, points, duration: 60, insuranceLimiter: memory });
+    return new RateLimiterRedis({ storeClient: redis, keyPrefix: `p2pvault:limit:${keyPrefix}`, points, duration, insuranceLimiter: memory });
   };
   const sessions = limiter('sessions', settings.sessionsPerMinute, true);
   // Every relayed signal passes this one: a Redis round trip here would double the relay
@@ -66,16 +76,25 @@ export function createAbuseLimits(settings: AbuseLimitSettings, redis?: Redis): 
   const events = limiter('events', settings.eventsPerMinute, false);
   const joins = limiter('joins', settings.joinsPerMinute, true);
   const codeLookups = limiter('codes', settings.codeLookupsPerMinute, true);
+  const squatters = limiter('squat', 1, true, SQUATTER_BAR_SECONDS);
+  const k = limitKey;
   return {
-    createSession: (ip) => take(sessions, ip),
-    socketEvent: (ip) => take(events, ip),
-    join: (ip) => take(joins, ip),
+    createSession: (ip) => take(sessions, k(ip)),
+    socketEvent: (ip) => take(events, k(ip)),
+    join: (ip) => take(joins, k(ip)),
     async joinFailed(ip) {
-      await joins.penalty(ip, FAILED_JOIN_COST - 1);
+      await joins.penalty(k(ip), FAILED_JOIN_COST - 1);
     },
-    codeLookup: (ip) => take(codeLookups, ip),
+    codeLookup: (ip) => take(codeLookups, k(ip)),
     async codeLookupFailed(ip) {
-      await codeLookups.penalty(ip, FAILED_CODE_LOOKUP_COST - 1);
+      await codeLookups.penalty(k(ip), FAILED_CODE_LOOKUP_COST - 1);
+    },
+    async squatted(ip, sessionId) {
+      await squatters.penalty(`${k(ip)}|${sessionId}`, 1);
+    },
+    async isSquatter(ip, sessionId) {
+      const seen = await squatters.get(`${k(ip)}|${sessionId}`);
+      return (seen?.consumedPoints ?? 0) >= 1;
     },
   };
 }

@@ -2,13 +2,20 @@ import { USER_MESSAGES, type SignalingErrorCode } from '../protocol/errors';
 import { CreateSessionRequestSchema, type CodeLookupResponse, type CreateSessionResponse, type SessionStatusResponse } from '../protocol/api';
 import { SessionIdSchema } from '../protocol/ids';
 import { MAX_NAMEPLATE, MIN_NAMEPLATE } from '../protocol/pake';
+import type { Logger } from '../log';
 import type { AbuseLimits } from './abuse-limits';
+import { limitKey } from './limit-key';
 import type { ServerContext } from './server-context';
 import type { SessionStore } from './session-store';
 
 // The HTTP API as plain Request → Response functions; app/api routes only call these.
 
-const MAX_BODY_BYTES = 1024;
+/**
+ * The largest request body the API reads. The biggest legitimate one,
+ * `{"maxReceivers":8,"code":true}`, is 30 bytes; server.ts applies the same cap to
+ * every request it hands to Next (lib/signaling/body-guard.ts).
+ */
+export const MAX_BODY_BYTES = 1024;
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
 const json = (body: unknown, status: number) => Response.json(body, { status, headers: NO_STORE });
@@ -19,11 +26,32 @@ const rateLimited = (retryAfterSeconds: number) =>
     { status: 429, headers: { ...NO_STORE, 'Retry-After': String(retryAfterSeconds) } },
   );
 
-async function readJsonBody(request: Request): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
+const tooLarge = () => error('too_large', 413, `Request body too large (at most ${MAX_BODY_BYTES} bytes).`);
+
+/**
+ * The body as JSON, read at most MAX_BODY_BYTES far: a declared length over the cap is
+ * refused unread, and a chunked body (no length) is counted as it arrives and the
+ * reading stops (the stream is cancelled) once it passes the cap.
+ */
+export async function readJsonBody(request: Request, maxBytes = MAX_BODY_BYTES): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
   const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > MAX_BODY_BYTES) return { ok: false, response: error('too_large', 413, 'Request body too large.') };
-  const text = await request.text();
-  if (text.length > MAX_BODY_BYTES) return { ok: false, response: error('too_large', 413, 'Request body too large.') };
+  if (declared > maxBytes) return { ok: false, response: tooLarge() };
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        void reader.cancel().catch(() => {});
+        return { ok: false, response: tooLarge() };
+      }
+      chunks.push(value);
+    }
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') return { ok: true, value: {} };
   try {
     return { ok: true, value: JSON.parse(text) };
@@ -32,9 +60,12 @@ async function readJsonBody(request: Request): Promise<{ ok: true; value: unknow
   }
 }
 
-export async function createSession(request: Request, store: SessionStore, limits: AbuseLimits, ip: string): Promise<Response> {
+export async function createSession(request: Request, store: SessionStore, limits: AbuseLimits, ip: string, logger?: Logger): Promise<Response> {
   const allowed = await limits.createSession(ip);
-  if (!allowed.ok) return rateLimited(allowed.retryAfterSeconds);
+  if (!allowed.ok) {
+    logger?.warn('refused', { limit: 'sessions_per_minute', address: limitKey(ip) });
+    return rateLimited(allowed.retryAfterSeconds);
+  }
   const body = await readJsonBody(request);
   if (!body.ok) return body.response;
   const parsed = CreateSessionRequestSchema.safeParse(body.value);
@@ -44,8 +75,19 @@ export async function createSession(request: Request, store: SessionStore, limit
     return error('bad_request', 400, `Invalid request: ${field}${issue?.message}`);
   }
   try {
-    const created = await store.create({ maxReceivers: parsed.data.maxReceivers ?? 1, code: parsed.data.code === true });
-    if (!created.ok) return error('capacity', 503);
+    const owner = limitKey(ip);
+    const created = await store.create({ maxReceivers: parsed.data.maxReceivers ?? 1, code: parsed.data.code === true, owner });
+    if (!created.ok && created.code === 'owner_limit') {
+      logger?.warn('refused', { limit: 'sessions_per_address', address: owner });
+      return Response.json(
+        { code: 'rate_limited', message: 'This address already holds as many open sessions as it may. Wait for one to end or expire, or end one you no longer need.' },
+        { status: 429, headers: { ...NO_STORE, 'Retry-After': String(Math.max(1, Math.ceil(created.retryAfterMs / 1000))) } },
+      );
+    }
+    if (!created.ok) {
+      logger?.warn('refused', { limit: 'max_sessions' });
+      return error('capacity', 503);
+    }
     const { id, senderToken, expiresAt, maxReceivers, nameplate } = created.session;
     const response: CreateSessionResponse = {
       id,
@@ -86,9 +128,12 @@ export async function getSessionStatus(id: string, store: SessionStore): Promise
  * Limited per address before anything else (numbers are easy to walk through), and a
  * miss costs more than a hit. The words of the code never reach the server.
  */
-export async function lookupCode(nameplate: string, store: SessionStore, limits: AbuseLimits, ip: string): Promise<Response> {
+export async function lookupCode(nameplate: string, store: SessionStore, limits: AbuseLimits, ip: string, logger?: Logger): Promise<Response> {
   const allowed = await limits.codeLookup(ip);
-  if (!allowed.ok) return rateLimited(allowed.retryAfterSeconds);
+  if (!allowed.ok) {
+    logger?.warn('refused', { limit: 'code_lookups_per_minute', address: limitKey(ip) });
+    return rateLimited(allowed.retryAfterSeconds);
+  }
   const number = /^\d{1,6}$/.test(nameplate) ? Number(nameplate) : NaN;
   if (!(number >= MIN_NAMEPLATE && number <= MAX_NAMEPLATE)) {
     return error('bad_request', 400, `A code's number is ${MIN_NAMEPLATE} to ${MAX_NAMEPLATE}.`);

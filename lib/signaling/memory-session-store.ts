@@ -1,21 +1,22 @@
 import { MAX_NAMEPLATE, MIN_NAMEPLATE } from '../protocol/pake';
 import type { Peer, Role } from '../protocol/signaling';
 import { hashToken, newSenderToken, newSessionId, tokenMatches } from './secrets';
-import type { CreatedSession, CreateOptions, JoinOutcome, SessionStore, SessionView } from './session-store';
+import type { CreatedSession, CreateOptions, CreateOutcome, JoinOutcome, SessionStore, SessionView, StoreLimits } from './session-store';
 
 interface Entry {
   id: string;
   tokenHash: string;
   expiresAt: number;
+  /** Until the sender first joins: the session is gone at this time. */
+  claimBy: number | null;
+  owner: string | null;
   maxReceivers: number;
   nameplate: number | null;
   sender: string | null;
   receivers: string[];
 }
 
-export interface MemoryStoreOptions {
-  ttlMs: number;
-  maxSessions: number;
+export interface MemoryStoreOptions extends StoreLimits {
   /** Highest nameplate handed out (default MAX_NAMEPLATE); lower only in tests. */
   maxNameplate?: number;
   now?: () => number;
@@ -26,6 +27,8 @@ export class MemorySessionStore implements SessionStore {
   private readonly sessions = new Map<string, Entry>();
   /** nameplate → session id, for the sessions that asked for a code. */
   private readonly nameplates = new Map<number, string>();
+  /** owner → its sessions' ids (live or not yet swept). */
+  private readonly owned = new Map<string, Set<string>>();
   private readonly now: () => number;
 
   constructor(private readonly options: MemoryStoreOptions) {
@@ -36,21 +39,52 @@ export class MemorySessionStore implements SessionStore {
     return this.sessions.size;
   }
 
-  async create(options: CreateOptions = {}) {
-    if (this.sessions.size >= this.options.maxSessions) return { ok: false as const, code: 'capacity' as const };
+  async create(options: CreateOptions = {}): Promise<CreateOutcome> {
+    // Sessions that expired since the last sweep must not hold capacity.
+    if (this.sessions.size >= this.options.maxSessions) this.removeExpired();
+    if (this.sessions.size >= this.options.maxSessions) return { ok: false, code: 'capacity' };
+    const owner = options.owner ?? null;
+    if (owner !== null && this.options.maxPerOwner !== undefined) {
+      const live = this.liveOf(owner);
+      if (live.length >= this.options.maxPerOwner) {
+        const next = Math.min(...live.map((e) => this.deadline(e)));
+        return { ok: false, code: 'owner_limit', retryAfterMs: Math.max(0, next - this.now()) };
+      }
+    }
     const nameplate = options.code ? this.freeNameplate() : null;
-    if (nameplate === undefined) return { ok: false as const, code: 'capacity' as const };
+    if (nameplate === undefined) return { ok: false, code: 'capacity' };
+    const now = this.now();
     const session: CreatedSession = {
       id: newSessionId(),
       senderToken: newSenderToken(),
-      expiresAt: this.now() + this.options.ttlMs,
+      expiresAt: now + this.options.ttlMs,
       maxReceivers: options.maxReceivers ?? 1,
       ...(nameplate !== null ? { nameplate } : {}),
     };
     const { id, expiresAt, maxReceivers } = session;
-    this.sessions.set(id, { id, tokenHash: hashToken(session.senderToken), expiresAt, maxReceivers, nameplate, sender: null, receivers: [] });
+    const { unclaimedTtlMs, ttlMs } = this.options;
+    const claimBy = unclaimedTtlMs !== undefined && unclaimedTtlMs < ttlMs ? now + unclaimedTtlMs : null;
+    this.sessions.set(id, { id, tokenHash: hashToken(session.senderToken), expiresAt, claimBy, owner, maxReceivers, nameplate, sender: null, receivers: [] });
     if (nameplate !== null) this.nameplates.set(nameplate, id);
-    return { ok: true as const, session };
+    if (owner !== null) {
+      const ids = this.owned.get(owner) ?? new Set<string>();
+      this.owned.set(owner, ids.add(id));
+    }
+    return { ok: true, session };
+  }
+
+  /** The owner's live sessions (forgetting ids that are gone). */
+  private liveOf(owner: string): Entry[] {
+    const ids = this.owned.get(owner);
+    if (!ids) return [];
+    const live: Entry[] = [];
+    for (const id of ids) {
+      const entry = this.sessions.get(id);
+      if (!entry) ids.delete(id);
+      else if (!this.isExpired(entry)) live.push(entry);
+    }
+    if (ids.size === 0) this.owned.delete(owner);
+    return live;
   }
 
   async findByNameplate(nameplate: number): Promise<string | null> {
@@ -82,13 +116,13 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async get(id: string): Promise<SessionView | null> {
-    const entry = this.sessions.get(id);
+    const entry = this.live(id);
     if (!entry) return null;
     return { id, expiresAt: entry.expiresAt, expired: this.isExpired(entry), maxReceivers: entry.maxReceivers, peers: peersOf(entry) };
   }
 
   async join(id: string, role: Role, peerId: string, senderToken?: string): Promise<JoinOutcome> {
-    const entry = this.sessions.get(id);
+    const entry = this.live(id);
     if (!entry) return { ok: false, code: 'not_found' };
     if (this.isExpired(entry)) return { ok: false, code: 'expired' };
     const others = peersOf(entry);
@@ -96,11 +130,13 @@ export class MemorySessionStore implements SessionStore {
       if (!tokenMatches(senderToken, entry.tokenHash)) return { ok: false, code: 'forbidden' };
       if (entry.sender) return { ok: false, code: 'full' };
       entry.sender = peerId;
+      // Claimed: from now on the session lives its full time.
+      entry.claimBy = null;
     } else {
       if (entry.receivers.length >= entry.maxReceivers) return { ok: false, code: 'full' };
       entry.receivers.push(peerId);
     }
-    return { ok: true, peers: others };
+    return { ok: true, peers: others, ...(entry.nameplate !== null ? { coded: true } : {}) };
   }
 
   async leave(id: string, peerId: string): Promise<Peer | null> {
@@ -118,24 +154,44 @@ export class MemorySessionStore implements SessionStore {
 
   async end(id: string): Promise<void> {
     const entry = this.sessions.get(id);
-    if (entry) this.release(entry);
-    this.sessions.delete(id);
+    if (entry) this.remove(entry);
   }
 
   async sweep(): Promise<string[]> {
+    return this.removeExpired();
+  }
+
+  private removeExpired(): string[] {
     const removed: string[] = [];
     for (const entry of this.sessions.values()) {
       if (this.isExpired(entry)) {
-        this.release(entry);
-        this.sessions.delete(entry.id);
+        this.remove(entry);
         removed.push(entry.id);
       }
     }
     return removed;
   }
 
+  private remove(entry: Entry): void {
+    this.release(entry);
+    this.sessions.delete(entry.id);
+    const ids = entry.owner === null ? undefined : this.owned.get(entry.owner);
+    if (ids?.delete(entry.id) && ids.size === 0) this.owned.delete(entry.owner!);
+  }
+
+  /** The entry, unless it was never claimed in time: such a session is gone, as in Redis (its keys expire then). */
+  private live(id: string): Entry | undefined {
+    const entry = this.sessions.get(id);
+    return entry && !(entry.claimBy !== null && this.now() >= entry.claimBy) ? entry : undefined;
+  }
+
+  /** When the session ends unless something changes: its claim deadline while unclaimed. */
+  private deadline(entry: Entry): number {
+    return entry.claimBy ?? entry.expiresAt;
+  }
+
   private isExpired(entry: Entry): boolean {
-    return this.now() >= entry.expiresAt;
+    return this.now() >= this.deadline(entry);
   }
 }
 

@@ -1,3 +1,4 @@
+import type { Logger } from '../log';
 import type { AbuseLimits } from './abuse-limits';
 import type { SessionStore } from './session-store';
 
@@ -14,6 +15,8 @@ export interface HealthReport {
 export interface ServerContext {
   store: SessionStore;
   limits: AbuseLimits;
+  /** For refusals the API logs (no secrets: limit names and address keys only). */
+  logger?: Logger;
   health(): Promise<HealthReport>;
 }
 

@@ -29,14 +29,37 @@ export interface CreateOptions {
    * names the session until the session ends or expires; none free → `capacity`.
    */
   code?: boolean;
+  /**
+   * Who asks: limitKey of the client address. With the store's `maxPerOwner`, an owner
+   * holding that many live sessions is refused (`owner_limit`) until one ends or expires.
+   */
+  owner?: string;
+}
+
+export type CreateOutcome =
+  | { ok: true; session: CreatedSession }
+  | { ok: false; code: 'capacity' }
+  /** The owner already holds its share of live sessions; one ends or expires within `retryAfterMs`. */
+  | { ok: false; code: 'owner_limit'; retryAfterMs: number };
+
+/** What both stores take besides their connection. */
+export interface StoreLimits {
+  /** A session's life once its sender joined (counted from its creation). */
+  ttlMs: number;
+  /** A session whose sender has not joined this long after creation is gone (never longer than ttlMs). */
+  unclaimedTtlMs?: number;
+  maxSessions: number;
+  /** Live sessions per owner (CreateOptions.owner); unlimited when absent. */
+  maxPerOwner?: number;
 }
 
 export type JoinOutcome =
-  | { ok: true; peers: Peer[] }
+  /** `coded`: the session holds a short code's number, so anyone who looked it up may join. */
+  | { ok: true; peers: Peer[]; coded?: boolean }
   | { ok: false; code: 'not_found' | 'expired' | 'forbidden' | 'full' };
 
 export interface SessionStore {
-  create(options?: CreateOptions): Promise<{ ok: true; session: CreatedSession } | { ok: false; code: 'capacity' }>;
+  create(options?: CreateOptions): Promise<CreateOutcome>;
   get(id: string): Promise<SessionView | null>;
   /** The id of the live session holding `nameplate`; null if none does (or it expired or ended). */
   findByNameplate(nameplate: number): Promise<string | null>;

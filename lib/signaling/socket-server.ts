@@ -2,6 +2,7 @@ import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { Server, type ServerOptions, type Socket } from 'socket.io';
 import { USER_MESSAGES, type SignalingErrorCode } from '../protocol/errors';
 import {
+  CodeOkRequestSchema,
   ENVELOPE_CIPHERTEXT_MAX,
   JoinRequestSchema,
   PakeRequestSchema,
@@ -17,6 +18,7 @@ import {
 import { shortId, type Logger } from '../log';
 import type { AbuseLimits } from './abuse-limits';
 import { clientIp } from './client-ip';
+import { limitKey } from './limit-key';
 import type { Delivery, RelayTamper } from './hostile-relay';
 import { PeerDirectory } from './peer-directory';
 import { newPeerId } from './secrets';
@@ -40,6 +42,8 @@ interface SocketData {
 interface InterServerEvents {
   'peer-gone': (sessionId: string, peerId: string) => void;
   'session-gone': (sessionId: string) => void;
+  /** A code session's sender vouched for this receiver: whichever instance holds its socket stops its timer. */
+  'code-ok': (sessionId: string, peerId: string) => void;
 }
 
 type VaultSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -60,7 +64,17 @@ export interface SignalingOptions {
   tamper?: RelayTamper;
   /** Socket.IO adapter shared by several instances (Redis streams); default: in-process rooms. */
   adapter?: ServerOptions['adapter'];
+  /** Connections one address (limitKey: IPv4, or IPv6 /64) may hold on this instance (default 50). */
+  maxSocketsPerAddress?: number;
+  /** A socket that has not joined a session this long after connecting is closed (default 30 s). */
+  joinTimeoutMs?: number;
+  /** A code session's receiver its sender has not vouched for (`code-ok`) this long after joining is removed (default 30 s). */
+  codeExchangeTimeoutMs?: number;
 }
+
+export const DEFAULT_MAX_SOCKETS_PER_ADDRESS = 50;
+export const DEFAULT_JOIN_TIMEOUT_MS = 30_000;
+export const DEFAULT_CODE_EXCHANGE_TIMEOUT_MS = 30_000;
 
 const sessionRoom = (id: string) => `session:${id}`;
 const peerRoom = (peerId: string) => `peer:${peerId}`;
@@ -78,11 +92,29 @@ function replier<T>(ack: unknown): (reply: T) => void {
 
 export function attachSignaling(httpServer: HttpServer, options: SignalingOptions): SignalingServer {
   const { store, logger } = options;
+  const maxSockets = options.maxSocketsPerAddress ?? DEFAULT_MAX_SOCKETS_PER_ADDRESS;
+  const joinTimeoutMs = options.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS;
+  const codeExchangeMs = options.codeExchangeTimeoutMs ?? DEFAULT_CODE_EXCHANGE_TIMEOUT_MS;
+  // Open connections per limitKey, on this instance only: the load balancer pins an
+  // address's connections to one instance (deploy/nginx.conf hashes the client address),
+  // so a count per instance bounds each address as well as a shared one would, without
+  // a Redis round trip per connection.
+  const socketsOf = new Map<string, number>();
+  const addressOf = (req: IncomingMessage) => clientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], options.trustProxy);
   const io: SignalingServer = new Server(httpServer, {
     maxHttpBufferSize: SIGNALING_MESSAGE_CAP,
     serveClient: false,
     pingInterval: 10_000,
     pingTimeout: 5_000,
+    // An Engine.IO connection that never even opens the namespace is closed after this too.
+    connectTimeout: joinTimeoutMs,
+    // New connections only (a handshake, polling or WebSocket); engine.io answers a refusal with 403.
+    allowRequest: (req, callback) => {
+      const key = limitKey(addressOf(req));
+      if ((socketsOf.get(key) ?? 0) < maxSockets) return callback(null, true);
+      logger.warn('refused', { limit: 'sockets_per_address', max: maxSockets, address: key });
+      callback('too_many_connections', false);
+    },
     ...(options.adapter ? { adapter: options.adapter } : {}),
   });
 
@@ -111,6 +143,19 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
     if (typeof sessionId === 'string') directory.forgetSession(sessionId);
   });
 
+  // Receivers of code sessions on this instance that their sender has not vouched for yet.
+  const unconfirmed = new Map<string, { sessionId: string; timer: ReturnType<typeof setTimeout> }>();
+  const confirmed = (sessionId: string, peerId: string) => {
+    const pending = unconfirmed.get(peerId);
+    if (!pending || pending.sessionId !== sessionId) return false;
+    clearTimeout(pending.timer);
+    unconfirmed.delete(peerId);
+    return true;
+  };
+  io.on('code-ok', (sessionId, peerId) => {
+    if (typeof sessionId === 'string' && typeof peerId === 'string') confirmed(sessionId, peerId);
+  });
+
   /** The role of the session's peer `to`, from the directory or else the store (which refreshes it); undefined if not a peer. */
   async function roleOfPeer(sessionId: string, to: string): Promise<Role | undefined> {
     const known = directory.roleOf(sessionId, to);
@@ -125,15 +170,52 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
   // the socket's whole life: ~4 KB of heap per socket that every major GC has to mark.
   // Take the one thing we need from it, then let it go (Socket.IO docs, "Memory usage").
   const addresses = new WeakMap<object, string>();
-  io.engine.on('connection', (raw: { remoteAddress: string; request: IncomingMessage | null }) => {
-    addresses.set(raw, clientIp(raw.remoteAddress, raw.request?.headers['x-forwarded-for'], options.trustProxy));
+  io.engine.on('connection', (raw: { remoteAddress: string; request: IncomingMessage | null; once(event: 'close', listener: () => void): void }) => {
+    const ip = clientIp(raw.remoteAddress, raw.request?.headers['x-forwarded-for'], options.trustProxy);
+    addresses.set(raw, ip);
     raw.request = null;
+    const key = limitKey(ip);
+    socketsOf.set(key, (socketsOf.get(key) ?? 0) + 1);
+    raw.once('close', () => {
+      const left = (socketsOf.get(key) ?? 1) - 1;
+      if (left > 0) socketsOf.set(key, left);
+      else socketsOf.delete(key);
+    });
   });
 
   io.on('connection', (socket: VaultSocket) => {
     const ip = addresses.get(socket.conn) ?? clientIp(socket.handshake.address, undefined, false);
     socket.data = { peerId: newPeerId(), ip, sessionId: null, role: null };
     let joining = false;
+    // Every page joins right after connecting (and again right after a reconnect), so
+    // only an idle connection is still unjoined when this fires.
+    const idle = setTimeout(() => {
+      if (socket.data.sessionId || !socket.connected) return;
+      logger.info('refused', { limit: 'socket_join_timeout', seconds: joinTimeoutMs / 1000, address: limitKey(ip) });
+      socket.disconnect(true);
+    }, joinTimeoutMs);
+
+    /**
+     * A code session's receiver that its sender did not vouch for in time: it holds a
+     * slot without the key (it never finished the code exchange). Remove it so the real
+     * receiver can join, and bar its address from this session for a while.
+     */
+    const evictUnconfirmed = async (sessionId: string) => {
+      unconfirmed.delete(socket.data.peerId);
+      if (socket.data.sessionId !== sessionId) return;
+      try {
+        const left = await store.leave(sessionId, socket.data.peerId);
+        peerGone(sessionId, socket.data.peerId);
+        socket.data.sessionId = null;
+        logger.warn('refused', { limit: 'code_exchange_timeout', seconds: codeExchangeMs / 1000, session: shortId(sessionId), address: limitKey(ip) });
+        await options.limits.squatted(ip, sessionId).catch(() => {});
+        if (left) socket.to(sessionRoom(sessionId)).emit('peer-left', { ...left, reason: 'left' });
+        socket.emit('session-closed', { reason: 'unconfirmed' });
+        socket.disconnect(true);
+      } catch (error) {
+        logger.error('evict failed', { error: String(error) });
+      }
+    };
 
     // Every event, known or not, spends from the address's budget first.
     socket.use((packet, next) => {
@@ -148,7 +230,14 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
     });
     /** Join limits first, so ids cannot be probed faster than the limit allows. */
     async function claim(sessionId: string, role: Role, senderToken?: string): Promise<JoinOutcome | { ok: false; code: 'rate_limited' }> {
-      if (!(await options.limits.join(ip)).ok) return { ok: false, code: 'rate_limited' };
+      if (!(await options.limits.join(ip)).ok) {
+        logger.warn('refused', { limit: 'joins_per_minute', address: limitKey(ip) });
+        return { ok: false, code: 'rate_limited' };
+      }
+      if (role === 'receiver' && (await options.limits.isSquatter(ip, sessionId))) {
+        logger.warn('refused', { limit: 'code_squatter', session: shortId(sessionId), address: limitKey(ip) });
+        return { ok: false, code: 'rate_limited' };
+      }
       const outcome = await store.join(sessionId, role, socket.data.peerId, senderToken);
       if (!outcome.ok && outcome.code !== 'full') await options.limits.joinFailed(ip);
       return outcome;
@@ -178,6 +267,12 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
         }
         socket.data.sessionId = sessionId;
         socket.data.role = role;
+        clearTimeout(idle);
+        // Anyone may look a code's number up and join: such a receiver must be vouched for.
+        if (role === 'receiver' && outcome.coded) {
+          const timer = setTimeout(() => void evictUnconfirmed(sessionId), codeExchangeMs);
+          unconfirmed.set(socket.data.peerId, { sessionId, timer });
+        }
         await socket.join([sessionRoom(sessionId), peerRoom(socket.data.peerId)]);
         socket.to(sessionRoom(sessionId)).emit('peer-joined', { peerId: socket.data.peerId, role, ...(rejoin ? { rejoin } : {}), ...(code ? { code } : {}) });
         logger.info('peer joined', { session: shortId(sessionId), role });
@@ -229,6 +324,24 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
       }
     });
 
+    // A code session's sender vouches for a receiver that proved it holds K (protocol §7).
+    socket.on('code-ok', async (payload, ack) => {
+      const reply = replier<Parameters<typeof ack>[0]>(ack);
+      try {
+        const { sessionId, role } = socket.data;
+        if (!sessionId) return reply(fail('not_joined'));
+        if (role !== 'sender') return reply(fail('forbidden'));
+        const parsed = parsePayload(CodeOkRequestSchema, payload, PAKE_PAYLOAD_MAX);
+        if (!parsed.ok) return reply(parsed);
+        if ((await roleOfPeer(sessionId, parsed.data.to)) !== 'receiver') return reply(fail('unknown_peer'));
+        if (!confirmed(sessionId, parsed.data.to) && shared) io.serverSideEmit('code-ok', sessionId, parsed.data.to);
+        reply({ ok: true });
+      } catch (error) {
+        logger.error('code-ok failed', { error: String(error) });
+        reply(fail('unavailable'));
+      }
+    });
+
     // The sender ends its session once the transfer is verified: the link stops working.
     socket.on('end', async (_payload, ack) => {
       const reply = replier<Parameters<typeof ack>[0]>(ack);
@@ -249,7 +362,13 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
     });
 
     socket.on('disconnect', async (why) => {
+      clearTimeout(idle);
       const { sessionId, peerId } = socket.data;
+      const pending = unconfirmed.get(peerId);
+      if (pending) {
+        clearTimeout(pending.timer);
+        unconfirmed.delete(peerId);
+      }
       if (!sessionId) return;
       try {
         const left = await store.leave(sessionId, peerId);

@@ -231,6 +231,8 @@ test.describe('signaling under fuzz', () => {
       RATE_LIMIT_SESSIONS_PER_MINUTE: '100000',
       RATE_LIMIT_EVENTS_PER_MINUTE: '10000000',
       RATE_LIMIT_JOINS_PER_MINUTE: '10000000',
+      // The fuzzer's sockets send events without ever joining: keep them open.
+      SOCKET_JOIN_TIMEOUT_SECONDS: '3600',
     });
     server.process.stdout!.on('data', (chunk) => (stdout += chunk));
   });

@@ -31,6 +31,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
       RATE_LIMIT_EVENTS_PER_MINUTE: '10000000',
       RATE_LIMIT_JOINS_PER_MINUTE: '100000',
       RATE_LIMIT_CODE_LOOKUPS_PER_MINUTE: '100000',
+      MAX_SESSIONS_PER_ADDRESS: '100000',
+      MAX_SOCKETS_PER_ADDRESS: '100000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -32,6 +32,26 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ P2PVAULT_TEST: '1', P2PVAULT_TEST_HOSTILE_RELAY: 'replay' }).P2PVAULT_TEST_HOSTILE_RELAY).toBe('replay');
   });
 
+  it('has crowd limits with defaults: unclaimed sessions live 60 s, 20 live sessions and 50 sockets per address, 30 s to join and to finish a code', () => {
+    expect(loadConfig({})).toMatchObject({
+      SESSION_UNCLAIMED_TTL_SECONDS: 60,
+      MAX_SESSIONS_PER_ADDRESS: 20,
+      MAX_SOCKETS_PER_ADDRESS: 50,
+      SOCKET_JOIN_TIMEOUT_SECONDS: 30,
+      CODE_EXCHANGE_TIMEOUT_SECONDS: 30,
+    });
+    expect(loadConfig({ SESSION_UNCLAIMED_TTL_SECONDS: '2', MAX_SESSIONS_PER_ADDRESS: '3', MAX_SOCKETS_PER_ADDRESS: '4', SOCKET_JOIN_TIMEOUT_SECONDS: '5', CODE_EXCHANGE_TIMEOUT_SECONDS: '6' })).toMatchObject({
+      SESSION_UNCLAIMED_TTL_SECONDS: 2,
+      MAX_SESSIONS_PER_ADDRESS: 3,
+      MAX_SOCKETS_PER_ADDRESS: 4,
+      SOCKET_JOIN_TIMEOUT_SECONDS: 5,
+      CODE_EXCHANGE_TIMEOUT_SECONDS: 6,
+    });
+    for (const name of ['SESSION_UNCLAIMED_TTL_SECONDS', 'MAX_SESSIONS_PER_ADDRESS', 'MAX_SOCKETS_PER_ADDRESS', 'SOCKET_JOIN_TIMEOUT_SECONDS', 'CODE_EXCHANGE_TIMEOUT_SECONDS']) {
+      expect(() => loadConfig({ [name]: '0' })).toThrow(new RegExp(name));
+    }
+  });
+
   it('reads TURN settings as a JSON array or a comma-separated list, with defaults for the rest', () => {
     const secret = 'a-coturn-static-auth-secret';
     expect(loadConfig({})).toMatchObject({ TURN_TTL_SECONDS: 3600, ICE_TRANSPORT_POLICY: 'all' });

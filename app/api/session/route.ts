@@ -4,6 +4,6 @@ import { CLIENT_IP_HEADER, getServerContext } from '@/lib/signaling/server-conte
 export const dynamic = 'force-dynamic';
 
 export function POST(request: Request) {
-  const { store, limits } = getServerContext();
-  return createSession(request, store, limits, request.headers.get(CLIENT_IP_HEADER) ?? 'unknown');
+  const { store, limits, logger } = getServerContext();
+  return createSession(request, store, limits, request.headers.get(CLIENT_IP_HEADER) ?? 'unknown', logger);
 }

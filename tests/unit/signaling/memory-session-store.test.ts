@@ -153,3 +153,68 @@ describe('in-memory session store: short-code nameplates', () => {
     expect((await created(s)).nameplate).toBe(1);
   });
 });
+
+describe('in-memory session store: unclaimed sessions and per-owner caps', () => {
+  function limited() {
+    let now = 1_000;
+    const s = new MemorySessionStore({ ttlMs: 3_600_000, unclaimedTtlMs: 60_000, maxSessions: 4, maxPerOwner: 2, now: () => now });
+    return { s, advance: (ms: number) => (now += ms) };
+  }
+
+  it('a session whose sender never joined is gone 60 s after creation, with its nameplate and capacity', async () => {
+    const { s, advance } = limited();
+    const c = await s.create({ code: true });
+    if (!c.ok) throw new Error();
+    expect(c.session.expiresAt).toBe(1_000 + 3_600_000);
+    advance(59_999);
+    expect(await s.findByNameplate(1)).toBe(c.session.id);
+    advance(1);
+    expect(await s.get(c.session.id)).toBeNull();
+    expect(await s.findByNameplate(1)).toBeNull();
+    expect(await s.join(c.session.id, 'receiver', 'r')).toEqual({ ok: false, code: 'not_found' });
+    expect(await s.sweep()).toEqual([c.session.id]);
+  });
+
+  it('once the sender joined, the session lives its full time', async () => {
+    const { s, advance } = limited();
+    const c = await s.create();
+    if (!c.ok) throw new Error();
+    advance(30_000);
+    expect(await s.join(c.session.id, 'sender', 'p', c.session.senderToken)).toMatchObject({ ok: true });
+    advance(3_000_000);
+    expect(await s.get(c.session.id)).toMatchObject({ expired: false });
+    expect(await s.sweep()).toEqual([]);
+  });
+
+  it('caps live sessions per owner, says when the next one ends, and counts ended or expired ones no more', async () => {
+    const { s, advance } = limited();
+    const a = await s.create({ owner: 'x' });
+    advance(10_000);
+    expect(await s.create({ owner: 'x' })).toMatchObject({ ok: true });
+    expect(await s.create({ owner: 'x' })).toEqual({ ok: false, code: 'owner_limit', retryAfterMs: 50_000 });
+    expect(await s.create({ owner: 'y' })).toMatchObject({ ok: true });
+    if (!a.ok) throw new Error();
+    await s.end(a.session.id);
+    expect(await s.create({ owner: 'x' })).toMatchObject({ ok: true });
+    expect(await s.create({ owner: 'x' })).toMatchObject({ ok: false, code: 'owner_limit' });
+    advance(60_000);
+    expect(await s.create({ owner: 'x' })).toMatchObject({ ok: true });
+  });
+
+  it('expired sessions do not hold the store full until the sweep', async () => {
+    const { s, advance } = limited();
+    for (const owner of ['a', 'b', 'c', 'd']) expect(await s.create({ owner })).toMatchObject({ ok: true });
+    expect(await s.create({ owner: 'e' })).toEqual({ ok: false, code: 'capacity' });
+    advance(60_000);
+    expect(await s.create({ owner: 'e' })).toMatchObject({ ok: true });
+  });
+
+  it('tells a receiver join whether the session holds a code', async () => {
+    const { s } = limited();
+    const coded = await s.create({ code: true });
+    const plain = await s.create();
+    if (!coded.ok || !plain.ok) throw new Error();
+    expect(await s.join(coded.session.id, 'receiver', 'r1')).toEqual({ ok: true, peers: [], coded: true });
+    expect(await s.join(plain.session.id, 'receiver', 'r2')).toEqual({ ok: true, peers: [] });
+  });
+});

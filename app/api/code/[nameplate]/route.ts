@@ -5,6 +5,6 @@ export const dynamic = 'force-dynamic';
 
 export async function GET(request: Request, context: { params: Promise<{ nameplate: string }> }) {
   const { nameplate } = await context.params;
-  const { store, limits } = getServerContext();
-  return lookupCode(nameplate, store, limits, request.headers.get(CLIENT_IP_HEADER) ?? 'unknown');
+  const { store, limits, logger } = getServerContext();
+  return lookupCode(nameplate, store, limits, request.headers.get(CLIENT_IP_HEADER) ?? 'unknown', logger);
 }
