@@ -3,7 +3,7 @@ import { link, lstat, open, realpath, rename, unlink } from 'node:fs/promises';
 import { extname, join, relative, resolve } from 'node:path';
 import { VaultError } from '../protocol/errors';
 import type { ManifestFile } from '../protocol/messages';
-import type { FileSink } from '../storage/file-sink';
+import { RECEIVED_TYPE, type FileSink } from '../storage/file-sink';
 import { hiddenPathProblem } from './consent';
 import { checkedSegments, makeFolders } from './safe-path';
 
@@ -83,7 +83,7 @@ export function diskSinks(outDir: string, options: DiskSinkOptions = {}): DiskSi
           await unlink(part).catch(() => {});
           parts.delete(part);
           saved.push(join(named, relative(root, final)));
-          return openAsBlob(final, { type: file.type || 'application/octet-stream' });
+          return openAsBlob(final, { type: RECEIVED_TYPE });
         },
         async abort() {
           await release();

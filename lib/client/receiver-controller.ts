@@ -331,7 +331,13 @@ export class ReceiverController {
     const sender = peers.find((p) => p.role === 'sender')?.peerId ?? null;
     if (sender) this.sender = sender;
     if (this.attempt > 0) return this.askForOffer();
-    if (this.worker || !this.sender) return;
+    if (!this.sender) return;
+    if (this.worker) {
+      // Mid-transfer, the channel still runs: only say who we are now (a code session's
+      // receiver the sender does not vouch for is removed by the server, protocol §7).
+      void this.signaling?.send(this.sender, { type: 'present', data: { token: this.token } }).catch(() => {});
+      return;
+    }
     // Not started yet: the sender forgot us when our socket dropped, and takes a
     // rejoined peer for someone resuming. Ask it to begin again.
     this.teardownPeer();
@@ -364,7 +370,7 @@ export class ReceiverController {
   private async onSignal(from: string, message: SignalPlaintext, linkKey: Uint8Array): Promise<void> {
     const { status } = this.store.latest();
     if (from !== this.sender || this.disposed || status === 'error' || status === 'done') return;
-    if (message.type === 'reconnect') return; // only a sender acts on these
+    if (message.type === 'reconnect' || message.type === 'present') return; // only a sender acts on these
     if (message.type === 'offer') {
       // A new offer replaces whatever connection there is. Once a transfer has started
       // it is a resumption: the worker keeps the files and continues over the new one.

@@ -260,6 +260,7 @@ export class SenderController {
       void this.signaling?.confirmReceiver(from);
     }
     if (message.type === 'reconnect') return this.onReconnectAsked(from, message.data, linkKey, keys);
+    if (message.type === 'present') return void this.adopt(from, message.data.token);
     const connection = this.connections.get(from);
     if (!connection) return;
     if (message.type === 'answer' && message.data.token) connection.token ??= message.data.token;
@@ -275,16 +276,9 @@ export class SenderController {
    * under a new peer id (it names its transfer by the token from its sealed answer).
    */
   private onReconnectAsked(from: string, { token, attempt }: { token: string; attempt: number }, linkKey: Uint8Array, keys: SessionKeys): void {
-    let connection = this.connections.get(from);
-    if (!connection) {
-      connection = [...this.connections.values()].find((c) => c.token === token);
-      // Unknown: a receiver that had not started before its signaling came back.
-      if (!connection) return void this.onPeer({ peerId: from, role: 'receiver' }, linkKey, keys);
-      this.connections.delete(connection.peerId);
-      this.roster = roster.renamed(this.roster, connection.peerId, from);
-      connection.peerId = from;
-      this.connections.set(from, connection);
-    }
+    const connection = this.adopt(from, token);
+    // Unknown: a receiver that had not started before its signaling came back.
+    if (!connection) return void this.onPeer({ peerId: from, role: 'receiver' }, linkKey, keys);
     if (connection.token !== null && connection.token !== token) return;
     const retry = attempt > connection.askedAttempt;
     connection.askedAttempt = attempt;
@@ -298,6 +292,19 @@ export class SenderController {
     // Already restoring it: a fresh offer stands, unless the receiver says its side of
     // it failed (a later attempt number); an old one is replaced.
     if (retry || performance.now() - connection.offeredAt > OFFER_FRESH_MS) void this.resumeAttempt(connection, linkKey, keys);
+  }
+
+  /** The connection `from` belongs to: known by that id, or by its token under an earlier id (then renamed). */
+  private adopt(from: string, token: string): Connection | undefined {
+    const known = this.connections.get(from);
+    if (known) return known;
+    const connection = [...this.connections.values()].find((c) => c.token === token);
+    if (!connection) return undefined;
+    this.connections.delete(connection.peerId);
+    this.roster = roster.renamed(this.roster, connection.peerId, from);
+    connection.peerId = from;
+    this.connections.set(from, connection);
+    return connection;
   }
 
   /** Our signaling came back under a new peer id: offers made meanwhile were lost. */

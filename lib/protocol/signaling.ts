@@ -29,7 +29,7 @@ export const JoinRequestSchema = z
   .strict();
 export type JoinRequest = z.infer<typeof JoinRequestSchema>;
 
-export const SignalTypeSchema = z.enum(['offer', 'answer', 'ice', 'abort', 'reconnect']);
+export const SignalTypeSchema = z.enum(['offer', 'answer', 'ice', 'abort', 'reconnect', 'present']);
 export type SignalType = z.infer<typeof SignalTypeSchema>;
 
 /** A sealed signaling message: the server sees only its type and opaque bytes. */
@@ -180,6 +180,16 @@ export const SignalPlaintextSchema = z.discriminatedUnion('type', [
       type: z.literal('reconnect'),
       seq: z.number().int().nonnegative(),
       data: z.object({ token: ResumeTokenSchema, attempt: z.number().int().min(1).max(100) }).strict(),
+    })
+    .strict(),
+  // The receiver's signaling came back under a new peer id while its DataChannel still
+  // runs: it names its transfer so the sender knows (and, on a code session, vouches
+  // for) the new id, without starting a new connection.
+  z
+    .object({
+      type: z.literal('present'),
+      seq: z.number().int().nonnegative(),
+      data: z.object({ token: ResumeTokenSchema }).strict(),
     })
     .strict(),
 ]);

@@ -335,6 +335,39 @@ describe('short timeouts (memory store): unclaimed sessions, idle sockets, code-
     receiver.dispose();
     sender.dispose();
   });
+  it('a code receiver whose signaling reconnects mid-transfer names itself (sealed `present`) and keeps its place past the timeout', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'crowd-send-'));
+    const path = join(dir, 'slow.bin');
+    const bytes = randomBytes(24 * 1024 * 1024);
+    await writeFile(path, bytes);
+    const sender = new SenderController(await pickFiles([path]), server.url, { serverUrl: server.url, code: true });
+    void sender.start();
+    const code = parseCode((await until(sender.store, (s) => s.code !== null)).code!)!;
+
+    const out = await mkdtemp(join(tmpdir(), 'crowd-receive-'));
+    const sinks = diskSinks(out);
+    // A disk that takes 40 ms per chunk: the transfer runs for several seconds, longer than the code-exchange timeout.
+    const slowSinks = { ...sinks, open: async (file: Parameters<typeof sinks.open>[0]) => {
+      const sink = await sinks.open(file);
+      return { ...sink, write: async (chunk: Uint8Array) => { await new Promise((r) => setTimeout(r, 40)); await sink.write(chunk); } };
+    } };
+    const receiver = new ReceiverController(await lookupCode(server.url, code.nameplate), null, diskReceiverHost(server.url, slowSinks), code);
+    void receiver.start();
+    await until(receiver.store, (s) => s.status === 'receiving' && s.progress.bytesDone > 0, 30_000);
+    const signaling = (receiver as unknown as { signaling: { socket: { io: { engine: { close(): void } } } } }).signaling;
+    const rejoinedAt = Date.now();
+    const logFrom = server.stdout().length;
+    signaling.socket.io.engine.close();
+    const done = await until(receiver.store, (s) => s.status === 'done' || s.status === 'error', 60_000);
+    expect(done.error).toBeNull();
+    // It ran past the timeout after the rejoin, and the server never removed it.
+    expect(Date.now() - rejoinedAt).toBeGreaterThan(3_000);
+    expect(server.stdout().slice(logFrom)).not.toMatch(/"limit":"code_exchange_timeout"/);
+    expect(sha256(await readFile(join(out, 'slow.bin')))).toBe(sha256(bytes));
+    expect((await until(sender.store, (s) => s.status === 'done' || s.status === 'error')).status).toBe('done');
+    receiver.dispose();
+    sender.dispose();
+  });
 });
 
 describe('crowd limits across two instances sharing Redis', () => {
