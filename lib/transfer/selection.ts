@@ -52,14 +52,15 @@ export function addToSelection<F extends FileLike>(current: readonly SelectedFil
   const skipped: Skipped[] = [];
   let bytes = MANIFEST_FRAME_BYTES + files.reduce((sum, f) => sum + manifestEntryBytes(f), 0);
   for (const picked of incoming) {
-    // Composed form (NFC) only changes how text is encoded, not what it says: macOS
-    // hands out names decomposed ("re\u0301sume\u0301.pdf"), and the rule accepts
-    // only NFKC-stable paths. Compatibility forms (fullwidth, ligatures) are not
-    // rewritten: they are refused, and the person renames the file.
-    const path = picked.path.normalize('NFC');
+    // NFKC, the form the rule accepts: composed (macOS hands out names decomposed,
+    // "re\u0301sume\u0301.pdf") and without compatibility forms, so a Japanese
+    // "資料１.pdf" is shared as "資料1.pdf" rather than refused. Every check below runs on
+    // the normalised path, which is what the receiver sees; a character that would turn
+    // into a separator ("a／b", "．．／x") is refused rather than made into a folder.
+    const path = picked.path.normalize('NFKC');
     const candidate = path === picked.path ? picked : { ...picked, path };
-    const shown = shownText(path);
-    const problem = pathProblem(path);
+    const shown = shownText(picked.path);
+    const problem = path.split('/').length !== picked.path.split('/').length ? "has a character that becomes '/' under Unicode normalisation (NFKC)" : pathProblem(path);
     if (problem) {
       skipped.push({ path: shown, reason: problem });
       continue;

@@ -71,6 +71,12 @@ describe('the sender’s selection', () => {
     expect(files.map((f) => f.path)).toEqual(['résumé.pdf']);
   });
 
+  it('shares compatibility forms under their NFKC name (fullwidth digits, ligatures), but never lets one become a separator', () => {
+    const { files, skipped } = addToSelection([], [pick('資料１.pdf'), pick('ﬁnal/Ⅸ.txt'), pick('a／b.txt')]);
+    expect(files.map((f) => f.path)).toEqual(['資料1.pdf', 'final/IX.txt']);
+    expect(skipped).toEqual([{ path: 'a\\uFF0Fb.txt', reason: "has a character that becomes '/' under Unicode normalisation (NFKC)" }]);
+  });
+
   it(`stops at ${MAX_FILES_PER_TRANSFER} files`, () => {
     const many = Array.from({ length: MAX_FILES_PER_TRANSFER + 2 }, (_, i) => pick(`f${i}`));
     const { files, skipped } = addToSelection([], many);
