@@ -43,6 +43,8 @@ export default defineConfig({
       RATE_LIMIT_CODE_LOOKUPS_PER_MINUTE: '100000',
       MAX_SESSIONS_PER_ADDRESS: '100000',
       MAX_SOCKETS_PER_ADDRESS: '100000',
+      // codes.spec waits this out for a squatter; an honest exchange takes well under a second.
+      CODE_EXCHANGE_TIMEOUT_SECONDS: '8',
     },
   },
 });

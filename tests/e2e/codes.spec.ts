@@ -2,6 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { parseCode } from '../../lib/codes/short-code';
+import { io } from 'socket.io-client';
+import { emitAck, nextEvent, type TestSocket } from '../support/signaling-peer';
 import { download, openPeer, randomFile, sha256 } from './support/peers';
 import { encodedForms, wiretap } from './support/wiretap';
 import { expect, test } from './support/test';
@@ -100,6 +102,41 @@ test.describe('short codes', () => {
     const late = await openPeer(browser, baseURL!);
     await typeCode(late, code);
     await expect(late.getByTestId('error')).toHaveAttribute('data-code', 'code_not_found');
+  });
+
+  test('a stranger who looks the number up and holds the receiver slot without the words is removed; the real receiver then gets the file', async ({ browser, baseURL }) => {
+    const sender = await openPeer(browser, baseURL!);
+    const file = randomFile(256 * 1024);
+    const code = await shareWithCode(sender, file);
+    const { nameplate } = parseCode(code)!;
+
+    // Anyone can look a number up and join as its receiver; the words are what they lack.
+    const { id } = (await (await fetch(`${baseURL}/api/code/${nameplate}`)).json()) as { id: string };
+    // From another loopback address: the server bars a removed squatter's address from the session.
+    // engine.io-client hands `localAddress` to the Node WebSocket; its types leave it out.
+    const options = { transports: ['websocket'], forceNew: true, reconnection: false, localAddress: '127.0.0.2' };
+    const squatter: TestSocket = io(baseURL!, options as Parameters<typeof io>[1]);
+    await new Promise<void>((resolve, reject) => squatter.once('connect', () => resolve()).once('connect_error', reject));
+    try {
+      expect(await emitAck<{ ok: boolean }>(squatter, 'join', { sessionId: id, role: 'receiver', code: true })).toMatchObject({ ok: true });
+      const early = await openPeer(browser, baseURL!);
+      await typeCode(early, code);
+      await expect(early.getByTestId('error')).toHaveAttribute('data-code', 'full');
+
+      // CODE_EXCHANGE_TIMEOUT_SECONDS (8 in playwright.config.ts) later the server lets the place go.
+      expect(await nextEvent(squatter, 'session-closed', 30_000)).toEqual({ reason: 'unconfirmed' });
+      await expect(sender.getByTestId('sender-notice')).toContainText('did not finish entering it');
+      await expect(sender.getByTestId('share-code')).toHaveText(code);
+    } finally {
+      squatter.disconnect();
+    }
+
+    const receiver = await openPeer(browser, baseURL!);
+    await typeCode(receiver, code);
+    await expect(receiver.getByTestId('download')).toBeVisible({ timeout: 60_000 });
+    await expect(receiver.getByTestId('file-hash')).toHaveText(sha256(file.buffer));
+    expect(Buffer.compare((await download(receiver)).bytes, file.buffer)).toBe(0);
+    await expect(sender.getByTestId('status')).toHaveAttribute('data-status', 'done');
   });
 
   test('a code with a word not on the list is refused before any try is spent', async ({ browser, baseURL }) => {
