@@ -46,11 +46,12 @@ async function pair(window: FlowWindow | undefined, fileBytes: number, sinkFor: 
   return { sent, received, chunkBytesWhenFailed: () => chunkBytesWhenFailed };
 }
 
-describe('a receiver bounds what a sender may leave unacknowledged', () => {
+// Each case moves tens of MiB through AES-GCM and SHA-256: seconds on a loaded 2-core machine.
+describe('a receiver bounds what a sender may leave unacknowledged', { timeout: 30_000 }, () => {
   it('fails both sides with protocol_violation when the sender ignores the window, before holding more than twice it', async () => {
     const sinks: ReturnType<typeof stalledSink>[] = [];
     const ignoresWindow = new FlowWindow(Number.MAX_SAFE_INTEGER);
-    const run = await pair(ignoresWindow, 3 * MAX_UNACKED_BYTES, (file) => {
+    const run = await pair(ignoresWindow, MAX_UNACKED_BYTES + 4 * MiB, (file) => {
       const sink = stalledSink(file);
       sinks.push(sink);
       return sink;
