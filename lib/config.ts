@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { IceServerSchema } from './protocol/signaling';
-import { HOSTILE_ATTACKS } from './signaling/hostile-relay';
+import { HOSTILE_ATTACKS } from './signaling/hostile-attacks';
 
 // The server's settings, read from the environment once at start-up. A bad value
 // stops start-up with a message naming the variable, rather than misbehaving later.

@@ -7,6 +7,10 @@
 // `npm test -- --suites DIR` runs DIR's vitest.config.ts and playwright.config.ts in
 // place of the project's, without type check, lint or build: the runner fixtures of
 // tests/integration/test-runner.test.ts use it to show that a broken run fails.
+//
+// `npm test -- --vitest-only` runs only the unit and integration suites (building first
+// if needed), judged the same way: .ci/run repeats them under a second Node version, the
+// one first in PATH, since runtime differences show there and not in lint or the browsers.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { ensureBuild } from './build-if-needed.mjs';
 import { fuzzSeed } from './fuzz-seed.mjs';
 import { runInPrivateNetwork } from './private-network.mjs';
-import { judgeRun } from './test-verdict.mjs';
+import { judgeRun, judgeVitest } from './test-verdict.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/lib/chromium/chromium';
 // tests/e2e/firefox.spec.ts drives it with puppeteer-core (tests/e2e/support/firefox.ts).
@@ -59,9 +63,9 @@ function ensureDebianPackages() {
 
 function parseOptions() {
   try {
-    return parseArgs({ options: { suites: { type: 'string' } }, strict: true }).values;
+    return parseArgs({ options: { suites: { type: 'string' }, 'vitest-only': { type: 'boolean' } }, strict: true }).values;
   } catch (error) {
-    console.error(`${error.message}\nUsage: npm test [-- --suites DIR]`);
+    console.error(`${error.message}\nUsage: npm test [-- --suites DIR] [-- --vitest-only]`);
     process.exit(2);
   }
 }
@@ -74,20 +78,26 @@ function readJson(path) {
   }
 }
 
-const { suites } = parseOptions();
+const { suites, 'vitest-only': vitestOnly = false } = parseOptions();
 if (suites && !existsSync(join(suites, 'vitest.config.ts'))) {
   console.error(`--suites ${suites}: no vitest.config.ts there`);
   process.exit(2);
 }
 ensureDebianPackages();
-if (!suites) {
-  step('Type check', 'npx', ['tsc', '--noEmit']);
+if (vitestOnly) {
+  console.log(`Node ${process.version}: the unit and integration suites only`);
+  if (!suites) ensureBuild();
+} else if (!suites) {
+  // Also tsconfig.pure.json: protocol, crypto and transfer without the DOM lib.
+  step('Type check', 'npm', ['run', '--silent', 'typecheck']);
   step('Lint', 'npx', ['eslint', '.', '--max-warnings', '0']);
   ensureBuild();
 }
 
-// A fixture run must not touch the reports of a run it is part of.
-const reports = suites ? mkdtempSync(join(tmpdir(), 'p2pvault-test-')) : '.test-reports';
+// A fixture run must not touch the reports of a run it is part of, nor a second Node's
+// run those of the first.
+const scratchReports = Boolean(suites) || vitestOnly;
+const reports = scratchReports ? mkdtempSync(join(tmpdir(), 'p2pvault-test-')) : '.test-reports';
 rmSync(reports, { recursive: true, force: true });
 mkdirSync(reports, { recursive: true });
 const config = (name) => (suites ? ['--config', join(suites, name)] : []);
@@ -105,6 +115,15 @@ function runner(title, command, args, extraEnv = {}) {
 const vitestExit = runner('Unit and integration tests', 'node_modules/.bin/vitest', [
   'run', ...config('vitest.config.ts'), '--allowOnly=false', '--reporter=default', '--reporter=json', `--outputFile.json=${reports}/vitest.json`,
 ]);
+if (vitestOnly) {
+  const verdict = judgeVitest(vitestExit, readJson(`${reports}/vitest.json`));
+  rmSync(reports, { recursive: true, force: true });
+  console.log(`\nNode ${process.version}, vitest: ${verdict.passed} passed, ${verdict.failed} failed${verdict.skipped ? `, ${verdict.skipped} skipped` : ''}`);
+  for (const problem of verdict.problems) console.error(`✗ ${problem}`);
+  const ok = verdict.problems.length === 0;
+  console.log(ok ? `✓ the unit and integration suites passed on Node ${process.version}` : `✗ the run failed (FUZZ_SEED=${seed} replays its fuzz inputs)`);
+  process.exit(ok ? 0 : 1);
+}
 const playwrightExit = runner('End-to-end tests', 'node_modules/.bin/playwright', [
   'test', ...config('playwright.config.ts'), '--forbid-only', '--reporter=list,json',
 ], { PLAYWRIGHT_JSON_OUTPUT_NAME: `${reports}/playwright.json` });
@@ -113,7 +132,7 @@ const verdict = judgeRun({
   vitest: { exit: vitestExit, report: readJson(`${reports}/vitest.json`) },
   playwright: { exit: playwrightExit, report: readJson(`${reports}/playwright.json`) },
 });
-if (suites) rmSync(reports, { recursive: true, force: true });
+if (scratchReports) rmSync(reports, { recursive: true, force: true });
 console.log(`\n${verdict.summary}`);
 for (const problem of verdict.problems) console.error(`✗ ${problem}`);
 console.log(verdict.ok ? '✓ every suite passed' : `✗ the run failed (${verdict.problems.length} problems above; FUZZ_SEED=${seed} replays its fuzz inputs)`);

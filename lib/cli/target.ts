@@ -1,5 +1,6 @@
 import { codeProblem, parseCode } from '../codes/short-code';
-import { isSessionId } from '../client/share-link';
+import { keyFromHash } from '../client/share-link';
+import { LinkKeySchema, SessionIdSchema } from '../protocol/ids';
 import type { TypedCode } from '../client/receiver-controller';
 
 // What `receive` was given: a share link (which names its server) or a short code
@@ -11,8 +12,6 @@ export type ReceiveTarget =
 
 export class TargetError extends Error {}
 
-const LINK_KEY = /^[A-Za-z0-9_-]{43}$/;
-
 export function parseTarget(text: string, server: string): ReceiveTarget {
   const trimmed = text.trim();
   if (/^https?:\/\//i.test(trimmed)) {
@@ -22,11 +21,15 @@ export function parseTarget(text: string, server: string): ReceiveTarget {
     } catch {
       throw new TargetError(`${trimmed} is not a valid link`);
     }
-    const match = /^\/s\/([^/]+)$/.exec(url.pathname);
-    if (!match || !isSessionId(match[1]!)) throw new TargetError('this is not a vault link (it should look like https://host/s/<id>#<key>)');
-    const keyText = url.hash.slice(1);
-    if (!LINK_KEY.test(keyText)) throw new TargetError('the link is incomplete: its secret key (after #) is missing or damaged; copy the whole link');
-    return { kind: 'link', server: url.origin, sessionId: match[1]!, keyText };
+    // `/s/<id>`, the path lib/client/share-link.ts builds.
+    const [root, route, id, ...rest] = url.pathname.split('/');
+    const sessionId = SessionIdSchema.safeParse(id);
+    if (root !== '' || route !== 's' || rest.length > 0 || !sessionId.success) {
+      throw new TargetError('this is not a vault link (it should look like https://host/s/<id>#<key>)');
+    }
+    const keyText = LinkKeySchema.safeParse(keyFromHash(url.hash));
+    if (!keyText.success) throw new TargetError('the link is incomplete: its secret key (after #) is missing or damaged; copy the whole link');
+    return { kind: 'link', server: url.origin, sessionId: sessionId.data, keyText: keyText.data };
   }
   if (/^\d+[-\s]/.test(trimmed)) {
     const code = parseCode(trimmed);

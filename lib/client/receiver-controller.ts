@@ -1,5 +1,5 @@
 import { codePassword } from '../codes/short-code';
-import { toBase64Url } from '../crypto/base64url';
+import { toBase64Url } from '../protocol/base64url';
 import { CodeReceiver } from '../crypto/code-exchange';
 import { confirmationTranscript } from '../crypto/key-confirmation';
 import { createEphemeral, type Ephemeral } from '../crypto/ephemeral';

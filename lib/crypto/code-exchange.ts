@@ -1,7 +1,7 @@
 import { isVaultError, VaultError, type VaultErrorCode } from '../protocol/errors';
 import { SessionIdSchema } from '../protocol/ids';
 import { NameplateSchema, PakeMessageSchema, type PakeMessage } from '../protocol/pake';
-import { fromBase64Url, toBase64Url } from './base64url';
+import { fromBase64Url, toBase64Url } from '../protocol/base64url';
 import { cpaceInitiator, cpaceResponder, lvCat, transcriptIr, type CpaceInputs, type CpaceParty } from './cpace';
 import { bufferSource, subtle, utf8 } from './webcrypto';
 

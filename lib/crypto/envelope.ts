@@ -2,7 +2,7 @@ import { VaultError } from '../protocol/errors';
 import type { ControlFrame, ControlFrameType } from '../protocol/frames';
 import { encodeControlFrame, GCM_NONCE_BYTES } from '../protocol/frames';
 import { SignalPlaintextSchema, type Envelope, type SignalPlaintext } from '../protocol/signaling';
-import { fromBase64Url, toBase64Url } from './base64url';
+import { fromBase64Url, toBase64Url } from '../protocol/base64url';
 import type { SessionKeys } from './keys';
 import { bufferSource, randomBytes, subtle, utf8 } from './webcrypto';
 

@@ -1,5 +1,5 @@
 import { VaultError } from '../protocol/errors';
-import { fromBase64Url, toBase64Url } from './base64url';
+import { fromBase64Url, toBase64Url } from '../protocol/base64url';
 import { bufferSource, subtle } from './webcrypto';
 
 // Forward secrecy (protocol §2): each connection attempt makes a fresh P-256 key pair

@@ -1,5 +1,5 @@
 import { VaultError } from '../protocol/errors';
-import { fromBase64Url, toBase64Url } from './base64url';
+import { fromBase64Url, toBase64Url } from '../protocol/base64url';
 import type { SessionKeys } from './keys';
 import { bufferSource, subtle, utf8 } from './webcrypto';
 

@@ -1,6 +1,6 @@
 import { VaultError } from '../protocol/errors';
 import { LINK_KEY_BYTES } from '../protocol/ids';
-import { fromBase64Url, toBase64Url } from './base64url';
+import { fromBase64Url, toBase64Url } from '../protocol/base64url';
 import { bufferSource, randomBytes, subtle, utf8 } from './webcrypto';
 
 // K lives only in the link's fragment and in the two browsers. Every key the protocol

@@ -1,4 +1,4 @@
-import { fromBase64Url } from '../crypto/base64url';
+import { fromBase64Url } from './base64url';
 import { z } from './zod';
 
 // Messages of the short-code exchange (lib/crypto/code-exchange.ts). Every binary field is

@@ -1,13 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Envelope, SignalType } from '../protocol/signaling';
+import type { HostileAttack } from './hostile-attacks';
 
 // TEST ONLY. An actively malicious relay, used by tests/e2e/hostile-relay.spec.ts to
 // show that the server cannot read, forge or replay signaling. server.ts enables it
 // only when P2PVAULT_TEST_HOSTILE_RELAY and P2PVAULT_TEST=1 are both set (lib/config.ts);
 // nothing in a normal deployment sets that variable.
-
-export const HOSTILE_ATTACKS = ['tamper-offer', 'tamper-answer', 'reflect', 'relabel', 'inject-offer', 'inject-ice', 'replay'] as const;
-export type HostileAttack = (typeof HOSTILE_ATTACKS)[number];
 
 export interface Delivery {
   from: string;

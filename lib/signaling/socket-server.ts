@@ -90,6 +90,10 @@ function replier<T>(ack: unknown): (reply: T) => void {
   return typeof ack === 'function' ? (reply) => (ack as (r: T) => void)(reply) : () => {};
 }
 
+type ClientEvent = keyof ClientToServerEvents;
+type ReplyOf<E extends ClientEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0];
+type Handler<E extends ClientEvent> = (payload: unknown, reply: (reply: ReplyOf<E>) => void) => Promise<void>;
+
 export function attachSignaling(httpServer: HttpServer, options: SignalingOptions): SignalingServer {
   const { store, logger } = options;
   const maxSockets = options.maxSocketsPerAddress ?? DEFAULT_MAX_SOCKETS_PER_ADDRESS;
@@ -243,122 +247,110 @@ export function attachSignaling(httpServer: HttpServer, options: SignalingOption
       return outcome;
     }
 
+    /**
+     * A client event with its ack. Whatever the handler throws (the store or Redis failing)
+     * is logged and answered `unavailable`, so no client waits for an ack that never comes
+     * and no rejection escapes into Socket.IO.
+     */
+    function handle<E extends ClientEvent>(event: E, handler: Handler<E>): void {
+      const listener = async (payload: unknown, ack: unknown) => {
+        const reply = replier<ReplyOf<E> | ErrorAck>(ack);
+        try {
+          await handler(payload, reply);
+        } catch (error) {
+          logger.error(`${event} failed`, { error: String(error) });
+          reply(fail('unavailable'));
+        }
+      };
+      socket.on<ClientEvent>(event, listener);
+    }
+
     // A middleware failure arrives as an 'error' event carrying an Error; a client may
     // also send an event it names 'error', which must stay as harmless as any other.
     socket.on('error', (reason: unknown) => {
       if (reason instanceof Error) socket.disconnect(true);
     });
 
-    socket.on('join', async (payload, ack) => {
-      const reply = replier<Parameters<typeof ack>[0]>(ack);
-      try {
-        if (socket.data.sessionId || joining) return reply(fail('already_joined'));
-        const parsed = parsePayload(JoinRequestSchema, payload, PAYLOAD_MAX);
-        if (!parsed.ok) return reply(parsed);
-        const { sessionId, role, senderToken, rejoin, code } = parsed.data;
-        // Only a receiver types a code; the sender holds the session's token instead.
-        if (code && role !== 'receiver') return reply(fail('bad_request', 'code: only a receiver joins with a code'));
-        joining = true;
-        const outcome = await claim(sessionId, role, senderToken).finally(() => (joining = false));
-        if (!outcome.ok) return reply(fail(outcome.code));
-        if (!socket.connected) {
-          await store.leave(sessionId, socket.data.peerId);
-          return;
-        }
-        socket.data.sessionId = sessionId;
-        socket.data.role = role;
-        clearTimeout(idle);
-        // Anyone may look a code's number up and join: such a receiver must be vouched for.
-        if (role === 'receiver' && outcome.coded) {
-          const timer = setTimeout(() => void evictUnconfirmed(sessionId), codeExchangeMs);
-          unconfirmed.set(socket.data.peerId, { sessionId, timer });
-        }
-        await socket.join([sessionRoom(sessionId), peerRoom(socket.data.peerId)]);
-        socket.to(sessionRoom(sessionId)).emit('peer-joined', { peerId: socket.data.peerId, role, ...(rejoin ? { rejoin } : {}), ...(code ? { code } : {}) });
-        logger.info('peer joined', { session: shortId(sessionId), role });
-        reply({ ok: true, peerId: socket.data.peerId, peers: outcome.peers, ...iceFor(socket.data.peerId) });
-      } catch (error) {
-        logger.error('join failed', { error: String(error) });
-        reply(fail('unavailable'));
+    handle('join', async (payload, reply) => {
+      if (socket.data.sessionId || joining) return reply(fail('already_joined'));
+      const parsed = parsePayload(JoinRequestSchema, payload, PAYLOAD_MAX);
+      if (!parsed.ok) return reply(parsed);
+      const { sessionId, role, senderToken, rejoin, code } = parsed.data;
+      // Only a receiver types a code; the sender holds the session's token instead.
+      if (code && role !== 'receiver') return reply(fail('bad_request', 'code: only a receiver joins with a code'));
+      joining = true;
+      const outcome = await claim(sessionId, role, senderToken).finally(() => (joining = false));
+      if (!outcome.ok) return reply(fail(outcome.code));
+      if (!socket.connected) {
+        await store.leave(sessionId, socket.data.peerId);
+        return;
       }
+      socket.data.sessionId = sessionId;
+      socket.data.role = role;
+      clearTimeout(idle);
+      // Anyone may look a code's number up and join: such a receiver must be vouched for.
+      if (role === 'receiver' && outcome.coded) {
+        const timer = setTimeout(() => void evictUnconfirmed(sessionId), codeExchangeMs);
+        unconfirmed.set(socket.data.peerId, { sessionId, timer });
+      }
+      await socket.join([sessionRoom(sessionId), peerRoom(socket.data.peerId)]);
+      socket.to(sessionRoom(sessionId)).emit('peer-joined', { peerId: socket.data.peerId, role, ...(rejoin ? { rejoin } : {}), ...(code ? { code } : {}) });
+      logger.info('peer joined', { session: shortId(sessionId), role });
+      reply({ ok: true, peerId: socket.data.peerId, peers: outcome.peers, ...iceFor(socket.data.peerId) });
     });
 
-    socket.on('signal', async (payload, ack) => {
-      const reply = replier<Parameters<typeof ack>[0]>(ack);
-      try {
-        const { sessionId, peerId } = socket.data;
-        if (!sessionId) return reply(fail('not_joined'));
-        const parsed = parsePayload(SignalRequestSchema, payload, PAYLOAD_MAX);
-        if (!parsed.ok) return reply(parsed);
-        if (parsed.data.envelope.ct.length > ENVELOPE_CIPHERTEXT_MAX) return reply(fail('too_large'));
-        const { to, envelope } = parsed.data;
-        if (to === peerId || !(await roleOfPeer(sessionId, to))) return reply(fail('unknown_peer'));
-        for (const delivery of relay({ from: peerId, to, envelope })) {
-          io.to(peerRoom(delivery.to)).emit('signal', { from: delivery.from, envelope: delivery.envelope });
-        }
-        reply({ ok: true });
-      } catch (error) {
-        logger.error('signal failed', { error: String(error) });
-        reply(fail('unavailable'));
+    handle('signal', async (payload, reply) => {
+      const { sessionId, peerId } = socket.data;
+      if (!sessionId) return reply(fail('not_joined'));
+      const parsed = parsePayload(SignalRequestSchema, payload, PAYLOAD_MAX);
+      if (!parsed.ok) return reply(parsed);
+      if (parsed.data.envelope.ct.length > ENVELOPE_CIPHERTEXT_MAX) return reply(fail('too_large'));
+      const { to, envelope } = parsed.data;
+      if (to === peerId || !(await roleOfPeer(sessionId, to))) return reply(fail('unknown_peer'));
+      for (const delivery of relay({ from: peerId, to, envelope })) {
+        io.to(peerRoom(delivery.to)).emit('signal', { from: delivery.from, envelope: delivery.envelope });
       }
+      reply({ ok: true });
     });
 
     // Short-code PAKE messages: only between the sender and a receiver of one session,
     // delivered along the same per-peer rooms as signals (across instances with Redis).
-    socket.on('pake', async (payload, ack) => {
-      const reply = replier<Parameters<typeof ack>[0]>(ack);
-      try {
-        const { sessionId, peerId, role } = socket.data;
-        if (!sessionId) return reply(fail('not_joined'));
-        const parsed = parsePayload(PakeRequestSchema, payload, PAKE_PAYLOAD_MAX);
-        if (!parsed.ok) return reply(parsed);
-        const { to, message } = parsed.data;
-        const target = to === peerId ? undefined : await roleOfPeer(sessionId, to);
-        // Sender → receiver or receiver → sender; never between two receivers.
-        if (!target || target === role) return reply(fail('unknown_peer'));
-        io.to(peerRoom(to)).emit('pake', { from: peerId, message });
-        reply({ ok: true });
-      } catch (error) {
-        logger.error('pake failed', { error: String(error) });
-        reply(fail('unavailable'));
-      }
+    handle('pake', async (payload, reply) => {
+      const { sessionId, peerId, role } = socket.data;
+      if (!sessionId) return reply(fail('not_joined'));
+      const parsed = parsePayload(PakeRequestSchema, payload, PAKE_PAYLOAD_MAX);
+      if (!parsed.ok) return reply(parsed);
+      const { to, message } = parsed.data;
+      const target = to === peerId ? undefined : await roleOfPeer(sessionId, to);
+      // Sender → receiver or receiver → sender; never between two receivers.
+      if (!target || target === role) return reply(fail('unknown_peer'));
+      io.to(peerRoom(to)).emit('pake', { from: peerId, message });
+      reply({ ok: true });
     });
 
     // A code session's sender vouches for a receiver that proved it holds K (protocol §7).
-    socket.on('code-ok', async (payload, ack) => {
-      const reply = replier<Parameters<typeof ack>[0]>(ack);
-      try {
-        const { sessionId, role } = socket.data;
-        if (!sessionId) return reply(fail('not_joined'));
-        if (role !== 'sender') return reply(fail('forbidden'));
-        const parsed = parsePayload(CodeOkRequestSchema, payload, PAKE_PAYLOAD_MAX);
-        if (!parsed.ok) return reply(parsed);
-        if ((await roleOfPeer(sessionId, parsed.data.to)) !== 'receiver') return reply(fail('unknown_peer'));
-        if (!confirmed(sessionId, parsed.data.to) && shared) io.serverSideEmit('code-ok', sessionId, parsed.data.to);
-        reply({ ok: true });
-      } catch (error) {
-        logger.error('code-ok failed', { error: String(error) });
-        reply(fail('unavailable'));
-      }
+    handle('code-ok', async (payload, reply) => {
+      const { sessionId, role } = socket.data;
+      if (!sessionId) return reply(fail('not_joined'));
+      if (role !== 'sender') return reply(fail('forbidden'));
+      const parsed = parsePayload(CodeOkRequestSchema, payload, PAKE_PAYLOAD_MAX);
+      if (!parsed.ok) return reply(parsed);
+      if ((await roleOfPeer(sessionId, parsed.data.to)) !== 'receiver') return reply(fail('unknown_peer'));
+      if (!confirmed(sessionId, parsed.data.to) && shared) io.serverSideEmit('code-ok', sessionId, parsed.data.to);
+      reply({ ok: true });
     });
 
     // The sender ends its session once the transfer is verified: the link stops working.
-    socket.on('end', async (_payload, ack) => {
-      const reply = replier<Parameters<typeof ack>[0]>(ack);
-      try {
-        const { sessionId, role } = socket.data;
-        if (!sessionId) return reply(fail('not_joined'));
-        if (role !== 'sender') return reply(fail('forbidden'));
-        await store.end(sessionId);
-        sessionGone(sessionId);
-        reply({ ok: true });
-        io.to(sessionRoom(sessionId)).except(socket.id).emit('session-closed', { reason: 'completed' });
-        io.in(sessionRoom(sessionId)).disconnectSockets(true);
-        logger.info('session ended', { session: shortId(sessionId) });
-      } catch (error) {
-        logger.error('end failed', { error: String(error) });
-        reply(fail('unavailable'));
-      }
+    handle('end', async (_payload, reply) => {
+      const { sessionId, role } = socket.data;
+      if (!sessionId) return reply(fail('not_joined'));
+      if (role !== 'sender') return reply(fail('forbidden'));
+      await store.end(sessionId);
+      sessionGone(sessionId);
+      reply({ ok: true });
+      io.to(sessionRoom(sessionId)).except(socket.id).emit('session-closed', { reason: 'completed' });
+      io.in(sessionRoom(sessionId)).disconnectSockets(true);
+      logger.info('session ended', { session: shortId(sessionId) });
     });
 
     socket.on('disconnect', async (why) => {

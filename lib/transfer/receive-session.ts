@@ -1,4 +1,4 @@
-import { fromBase64Url, toBase64Url } from '../crypto/base64url';
+import { fromBase64Url, toBase64Url } from '../protocol/base64url';
 import { createIncrementalSha256, type IncrementalHash } from '../crypto/hash';
 import { confirmationMac, verifyConfirmation } from '../crypto/key-confirmation';
 import { deriveFileKey } from '../crypto/keys';

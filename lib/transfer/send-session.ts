@@ -1,4 +1,4 @@
-import { toBase64Url } from '../crypto/base64url';
+import { toBase64Url } from '../protocol/base64url';
 import { confirmationMac, verifyConfirmation } from '../crypto/key-confirmation';
 import { deriveFileKey, type SessionKeys } from '../crypto/keys';
 import { StreamSealer } from '../crypto/stream';

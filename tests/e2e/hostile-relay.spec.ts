@@ -1,5 +1,5 @@
 import { expect, test, type Page } from './support/test';
-import type { HostileAttack } from '../../lib/signaling/hostile-relay';
+import type { HostileAttack } from '../../lib/signaling/hostile-attacks';
 import { startServer, type RunningServer } from '../support/server-process';
 import { openPeer, randomFile, shareFile } from './support/peers';
 import { wiretap } from './support/wiretap';

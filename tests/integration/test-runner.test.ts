@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 // run must mean tests ran and passed, so each way a run can go wrong without a failing
 // assertion must make `npm test` exit non-zero and name the reason.
 
-function npmTest(fixture: string) {
+function npmTest(fixture: string, ...options: string[]) {
   const env: NodeJS.ProcessEnv = { ...process.env, RUNNER_FIXTURE: fixture };
   // The run under test is a fresh one, not a worker of this vitest.
   for (const name of Object.keys(env)) if (name.startsWith('VITEST') || name === 'NODE_ENV') delete env[name];
-  const run = spawnSync('npm', ['test', '--', '--suites', 'tests/runner-fixtures'], { env, encoding: 'utf8', timeout: 90_000 });
+  const run = spawnSync('npm', ['test', '--', '--suites', 'tests/runner-fixtures', ...options], { env, encoding: 'utf8', timeout: 90_000 });
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
@@ -41,4 +41,22 @@ describe('npm test judges the whole run', () => {
       expect(status).toBe(1);
     }, 90_000);
   }
+});
+
+// What .ci/run repeats under Node 24: vitest alone, judged by the same rules.
+describe('npm test -- --vitest-only', () => {
+  it('passes passing unit tests without starting Playwright', () => {
+    const { status, output } = npmTest('passing', '--vitest-only');
+    expect(output).toContain('vitest: 1 passed, 0 failed');
+    expect(output).toMatch(/✓ the unit and integration suites passed on Node v\d+/);
+    expect(output).not.toContain('End-to-end tests');
+    expect(status).toBe(0);
+  }, 90_000);
+
+  it('fails when a vitest test is todo', () => {
+    const { status, output } = npmTest('todo-unit', '--vitest-only');
+    expect(output).toMatch(/✗ vitest: 1 test marked todo/);
+    expect(output).toContain('✗ the run failed');
+    expect(status).toBe(1);
+  }, 90_000);
 });

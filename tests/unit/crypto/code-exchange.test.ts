@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { codePassword } from '../../../lib/codes/short-code';
-import { fromBase64Url, toBase64Url } from '../../../lib/crypto/base64url';
+import { fromBase64Url, toBase64Url } from '../../../lib/protocol/base64url';
 import { CodeReceiver, CodeSender, type SenderStep } from '../../../lib/crypto/code-exchange';
 import { isVaultError } from '../../../lib/protocol/errors';
 import type { PakeMessage } from '../../../lib/protocol/pake';

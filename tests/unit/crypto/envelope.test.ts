@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromBase64Url, toBase64Url } from '../../../lib/crypto/base64url';
+import { fromBase64Url, toBase64Url } from '../../../lib/protocol/base64url';
 import { openControlFrame, openSignal, sealControlFrame, sealSignal } from '../../../lib/crypto/envelope';
 import { decodeLinkKey, deriveSessionKeys, encodeLinkKey, generateLinkKey } from '../../../lib/crypto/keys';
 import { decodeFrame, type ControlFrame } from '../../../lib/protocol/frames';

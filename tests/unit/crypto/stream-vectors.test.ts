@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { toBase64Url } from '../../../lib/crypto/base64url';
+import { toBase64Url } from '../../../lib/protocol/base64url';
 import { deriveFileKey, type SessionKeys } from '../../../lib/crypto/keys';
 import { chunkNonce, sealChunk, StreamOpener } from '../../../lib/crypto/stream';
 import { isVaultError, VaultError } from '../../../lib/protocol/errors';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toBase64Url } from '../../../lib/crypto/base64url';
+import { toBase64Url } from '../../../lib/protocol/base64url';
 import { PakeMessageSchema } from '../../../lib/protocol/pake';
 
 const b64 = (n: number, fill = 7) => toBase64Url(new Uint8Array(n).fill(fill));
