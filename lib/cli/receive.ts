@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { ERROR_LINGER_MS, ReceiverController, type ReceiverHost, type TypedCode } from '../client/receiver-controller';
-import { InProcessReceiver } from '../client/in-process-receiver';
+import { inProcessBackend } from '../client/receive-backend';
 import type { StorageDecision } from '../client/receive-worker-protocol';
 import type { ReceiverSnapshot } from '../client/transfer-status';
 import type { VaultErrorCode } from '../protocol/errors';
@@ -41,7 +41,7 @@ export function diskReceiverHost(
 ): ReceiverHost {
   return {
     serverUrl: server,
-    backend: (events) => new InProcessReceiver(events, (_decision, _manifest, file) => sinks.open(file)),
+    backend: inProcessBackend((_decision, _manifest, file) => sinks.open(file)),
     storage: accept,
     cleanup: async () => {},
   };

@@ -20,7 +20,7 @@ import { emptyProgress, type TransferProgress } from '../transfer/progress';
 import { RateMeter } from '../transfer/rate-meter';
 import { shownError } from './errors';
 import type { StorageDecision } from './receive-worker-protocol';
-import { ReceiveWorkerClient, type ReceiveBackend, type ReceiveBackendFactory } from './receive-worker-client';
+import { workerBackend, type ReceiveBackend, type ReceiveBackendFactory } from './receive-backend';
 import { MAX_RESUME_ATTEMPTS, RESUME_ATTEMPT_MS, resumeDelayMs } from './resume-policy';
 import { SnapshotStore } from './snapshot-store';
 import { detectStorage, pickSaveLocation, removeIncoming } from './storage-capabilities';
@@ -78,7 +78,7 @@ export interface ReceiverHost {
 }
 
 const BROWSER_HOST: ReceiverHost = {
-  backend: (events) => new ReceiveWorkerClient(events),
+  backend: workerBackend,
   cleanup: removeIncoming,
 };
 
