@@ -2,16 +2,16 @@ import { VaultError, type TransferErrorCode } from '../protocol/errors';
 import type { Manifest } from '../protocol/messages';
 import type { TransferProgress } from '../transfer/progress';
 import { ReceiveEngine, type SinkOpener } from './receive-engine';
-import type { FromWorker, StorageDecision, ToWorker, WorkerError, WorkerStart } from './receive-worker-protocol';
+import type { BrowserPlace, FromWorker, Placed, StorageDecision, ToWorker, WorkerError, WorkerStart } from './receive-worker-protocol';
 
 // The one seam between the receiver and its ReceiveEngine: frames in, frames and events
 // out. The browser runs the engine in a Worker; the command-line peer runs it in-process.
 // Either way the same messages (receive-worker-protocol) travel, so both hosts run one path.
 
 /** What the engine reports back. */
-export interface ReceiveEvents {
+export interface ReceiveEvents<Place extends Placed = BrowserPlace> {
   send(frame: Uint8Array, connection: number): void;
-  manifest(manifest: Manifest): Promise<StorageDecision>;
+  manifest(manifest: Manifest): Promise<StorageDecision<Place>>;
   progress(progress: TransferProgress): void;
   verified(fileId: string, sha256: string, file: Blob): void;
   done(): void;
@@ -31,16 +31,16 @@ export interface ReceiveBackend {
   terminate(): void;
 }
 
-export type ReceiveBackendFactory = (events: ReceiveEvents) => ReceiveBackend;
+export type ReceiveBackendFactory<Place extends Placed = BrowserPlace> = (events: ReceiveEvents<Place>) => ReceiveBackend;
 
 /** Routes one engine message to the receiver; `reply` carries its storage decision back. */
-export async function dispatchFromEngine(message: FromWorker, events: ReceiveEvents, reply: (message: ToWorker) => void): Promise<void> {
+export async function dispatchFromEngine<Place extends Placed>(message: FromWorker, events: ReceiveEvents<Place>, reply: (message: ToWorker<Place>) => void): Promise<void> {
   switch (message.type) {
     case 'send':
       return events.send(new Uint8Array(message.data), message.connection);
     case 'manifest': {
       const decision = await events.manifest(message.manifest).catch(
-        (error): StorageDecision => ({
+        (error): StorageDecision<Place> => ({
           kind: 'refuse',
           code: error instanceof VaultError ? (error.code as TransferErrorCode) : 'cancelled',
           message: error instanceof Error ? error.message : String(error),
@@ -62,7 +62,7 @@ export async function dispatchFromEngine(message: FromWorker, events: ReceiveEve
 }
 
 /** A backend over whatever carries the messages: a Worker's postMessage or a direct call. */
-export function messageBackend(post: (message: ToWorker, transfer?: Transferable[]) => void, terminate: () => void): ReceiveBackend {
+export function messageBackend<Place extends Placed>(post: (message: ToWorker<Place>, transfer?: Transferable[]) => void, terminate: () => void): ReceiveBackend {
   return {
     start: (start) => post({ type: 'start', ...start }),
     frame: (frame) => {
@@ -98,10 +98,10 @@ export const workerBackend: ReceiveBackendFactory = (events) => {
  * peer). Messages go through a microtask, as they would through a Worker, so the
  * receiver never re-enters itself.
  */
-export function inProcessBackend(openSink: SinkOpener): ReceiveBackendFactory {
+export function inProcessBackend<Place extends Placed>(openSink: SinkOpener<Place>): ReceiveBackendFactory<Place> {
   return (events) => {
     let stopped = false;
-    const post = (message: ToWorker) => {
+    const post = (message: ToWorker<Place>) => {
       if (!stopped) engine.handle(message);
     };
     const engine = new ReceiveEngine((message) => {
