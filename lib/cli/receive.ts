@@ -1,5 +1,7 @@
 import { resolve } from 'node:path';
-import { ERROR_LINGER_MS, ReceiverController, type ReceiverHost, type TypedCode } from '../client/receiver-controller';
+import { ReceiverController, type ReceiverHost } from '../client/receiver-controller';
+import { ERROR_LINGER_MS } from '../client/timings';
+import type { TypedCode } from '../codes/code-session';
 import { InProcessReceiver } from '../client/in-process-receiver';
 import type { StorageDecision } from '../client/receive-worker-protocol';
 import type { ReceiverSnapshot } from '../client/transfer-status';

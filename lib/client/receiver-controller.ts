@@ -1,16 +1,15 @@
-import { codePassword } from '../codes/short-code';
+import { CodeReceiverSession, type TypedCode } from '../codes/code-session';
 import { toBase64Url } from '../crypto/base64url';
-import { CodeReceiver } from '../crypto/code-exchange';
 import { confirmationTranscript } from '../crypto/key-confirmation';
-import { createEphemeral, type Ephemeral } from '../crypto/ephemeral';
+import type { Ephemeral } from '../crypto/ephemeral';
 import { decodeLinkKey, deriveSessionKeys, type SessionKeys } from '../crypto/keys';
 import { randomBytes } from '../crypto/webcrypto';
 import { isTransferErrorCode, isVaultError, USER_MESSAGES, VaultError, type VaultErrorCode } from '../protocol/errors';
 import type { Manifest } from '../protocol/messages';
-import type { PakeMessage } from '../protocol/pake';
 import type { Peer, PeerJoined, PeerLeft, SignalPlaintext } from '../protocol/signaling';
 import { channelPort, type ChannelPort } from '../rtc/channel-port';
-import { PeerLink, rtcSettings, type Handshake, type RtcSettings } from '../rtc/peer-link';
+import { openPeerLink } from '../rtc/open-peer-link';
+import { rtcSettings, type Handshake, type PeerLink, type RtcSettings } from '../rtc/peer-link';
 import { SignalingClient } from '../rtc/signaling-client';
 import { chooseStorage } from '../storage/choose-storage';
 import { inertBlob } from '../storage/file-sink';
@@ -21,8 +20,9 @@ import { RateMeter } from '../transfer/rate-meter';
 import { shownError } from './errors';
 import type { StorageDecision } from './receive-worker-protocol';
 import { ReceiveWorkerClient, type ReceiveBackend, type ReceiveBackendFactory } from './receive-worker-client';
-import { MAX_RESUME_ATTEMPTS, RESUME_ATTEMPT_MS, resumeDelayMs } from './resume-policy';
+import { MAX_RESUME_ATTEMPTS, RESUME_ATTEMPT_MS, resumeDelayMs } from '../transfer/reconnect-machine';
 import { SnapshotStore } from './snapshot-store';
+import { ERROR_LINGER_MS } from './timings';
 import { detectStorage, pickSaveLocation, removeIncoming } from './storage-capabilities';
 import { INITIAL_RECEIVER_SNAPSHOT, type ReceiverSnapshot } from './transfer-status';
 import { buildZip, zipLength, type ZipEntry } from './zip-download';
@@ -36,8 +36,6 @@ function abortDetail(code: VaultErrorCode, channelOpen: boolean): string {
   return `The sender stopped before any file data was sent. ${USER_MESSAGES[code]}`;
 }
 
-/** How long a failed side keeps the channel open so its error frame is delivered. */
-export const ERROR_LINGER_MS = 500;
 /** Leftovers in OPFS from pages closed this long ago are removed. */
 const STALE_INCOMING_MS = 60 * 60 * 1000;
 /**
@@ -52,15 +50,6 @@ const CONNECTION_LOST = `The connection to the sender dropped and could not be r
 /** Marked when the DataChannel opens and when every file verified; the benchmark reads them. */
 export const CHANNEL_OPEN_MARK = 'p2pvault:channel-open';
 export const DONE_MARK = 'p2pvault:done';
-
-/** A short code, parsed (lib/codes/short-code.ts): the number named the session; the words are the PAKE's password. */
-export interface TypedCode {
-  nameplate: number;
-  words: string[];
-}
-
-/** How long the code exchange may take once the sender is present. */
-const CODE_EXCHANGE_MS = 20_000;
 
 /**
  * What differs between hosts: the browser runs the engine in a Worker and lets the
@@ -122,7 +111,7 @@ export class ReceiverController {
   /** Who waits for the current channel to close (senderClosed). */
   private readonly closeWaiters = new Set<() => void>();
   /** The running code exchange: where the sender's PAKE messages go. */
-  private codeExchange: { receive(from: string, message: PakeMessage): void; senderKnown(): void; closed(error: VaultError): void } | null = null;
+  private codeExchange: CodeReceiverSession | null = null;
 
   constructor(
     private readonly sessionId: string,
@@ -198,39 +187,10 @@ export class ReceiverController {
    * link key it delivers; throws `wrong_code` when the sender refused our words.
    */
   private exchangeCode(code: TypedCode): Promise<Uint8Array> {
-    const exchange = new CodeReceiver(codePassword(code.words), this.sessionId, code.nameplate);
-    return new Promise<Uint8Array>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | null = null;
-      let started = false;
-      const finish = (error: unknown, key?: Uint8Array) => {
-        if (timer) clearTimeout(timer);
-        this.codeExchange = null;
-        if (key) resolve(key);
-        else reject(error);
-      };
-      const begin = () => {
-        if (started || !this.sender) return;
-        started = true;
-        timer = setTimeout(() => finish(new VaultError('connection_failed', 'the sender did not answer the code exchange')), CODE_EXCHANGE_MS);
-        this.signaling!.sendPake(this.sender, exchange.start()).catch((error: unknown) => finish(error));
-      };
-      // Messages are read in order; a session closing waits for those already in.
-      let reading: Promise<void> = Promise.resolve();
-      this.codeExchange = {
-        senderKnown: begin,
-        receive: (from, message) => {
-          reading = reading
-            .then(async () => {
-              const step = await exchange.receive(message);
-              if (step.send) await this.signaling!.sendPake(from, step.send);
-              if (step.secret) finish(null, step.secret);
-            })
-            .catch((error: unknown) => finish(error));
-        },
-        closed: (error) => void reading.then(() => finish(error)),
-      };
-      begin();
-    });
+    const exchange = new CodeReceiverSession(code, this.sessionId, (to, message) => this.signaling!.sendPake(to, message), () => (this.codeExchange = null));
+    this.codeExchange = exchange;
+    if (this.sender) exchange.begin(this.sender);
+    return exchange.key;
   }
 
   private senderFinished(): void {
@@ -319,7 +279,7 @@ export class ReceiverController {
     if (peer.role !== 'sender') return;
     this.sender = peer.peerId;
     this.senderLeft = false;
-    this.codeExchange?.senderKnown();
+    this.codeExchange?.begin(peer.peerId);
     const { status } = this.store.latest();
     if (status === 'waiting') this.update({ status: this.worker ? 'reconnecting' : 'connecting' });
     // The sender's signaling came back under a new id while we wait to resume: ask it.
@@ -376,20 +336,20 @@ export class ReceiverController {
       // it is a resumption: the worker keeps the files and continues over the new one.
       if (this.worker) this.dropConnection();
       else this.teardownPeer();
-      // A fresh ephemeral key per connection attempt: forward secrecy (protocol §2).
-      const ephemeral = await createEphemeral();
-      if (this.store.latest().status === 'error') return;
-      this.link = new PeerLink(
-        this.rtc,
-        false,
-        ephemeral.publicKey,
-        {
+      const opened = await openPeerLink({
+        rtc: this.rtc,
+        initiator: false,
+        resuming: this.worker !== null,
+        token: this.token,
+        wanted: () => this.store.latest().status !== 'error',
+        events: (ephemeral) => ({
           signal: (body) => void this.signaling?.send(from, body),
           open: (channel, _maxMessageSize, handshake) => this.receive(channel, linkKey, ephemeral, handshake),
           failed: (error) => (this.worker ? this.connectionLost(error) : this.fail(error)),
-        },
-        { token: this.token, connectTimeoutMs: this.worker ? RESUME_ATTEMPT_MS : undefined },
-      );
+        }),
+      });
+      if (!opened) return;
+      this.link = opened.link;
     }
     await this.link?.handle(message);
   }
