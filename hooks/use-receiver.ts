@@ -2,9 +2,10 @@
 
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { BrowserReceiverHost } from '@/lib/client/browser-receiver-host';
-import { lookupCode } from '@/lib/client/code-lookup';
+import { lookupCode } from '@/lib/client/api-client';
 import { shownError } from '@/lib/client/errors';
-import { ReceiverController, type TypedCode } from '@/lib/client/receiver-controller';
+import { ReceiverController } from '@/lib/client/receiver-controller';
+import type { TypedCode } from '@/lib/codes/code-session';
 import { keyFromHash } from '@/lib/client/share-link';
 import { INITIAL_RECEIVER_SNAPSHOT, type ReceiverSnapshot } from '@/lib/client/transfer-status';
 

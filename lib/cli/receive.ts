@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { ReceiverController, type TypedCode } from '../client/receiver-controller';
+import { ReceiverController } from '../client/receiver-controller';
+import type { TypedCode } from '../codes/code-session';
 import type { ReceiverHost } from '../client/receiver-host';
 import { inProcessBackend } from '../client/receive-backend';
 import type { StorageDecision } from '../client/receive-worker-protocol';

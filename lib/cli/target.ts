@@ -1,6 +1,6 @@
 import { codeProblem, parseCode } from '../codes/short-code';
 import { isSessionId } from '../client/share-link';
-import type { TypedCode } from '../client/receiver-controller';
+import type { TypedCode } from '../codes/code-session';
 
 // What `receive` was given: a share link (which names its server) or a short code
 // (which needs --server).

@@ -1,10 +1,11 @@
-import { createEphemeral, type Ephemeral } from '../crypto/ephemeral';
+import type { Ephemeral } from '../crypto/ephemeral';
 import { confirmationTranscript } from '../crypto/key-confirmation';
 import { VaultError } from '../protocol/errors';
 import type { Manifest } from '../protocol/messages';
 import type { SignalPlaintext } from '../protocol/signaling';
 import { channelPort, type ChannelPort } from '../rtc/channel-port';
-import { PeerLink, type Handshake, type PeerLinkOptions, type RtcSettings } from '../rtc/peer-link';
+import { openPeerLink } from '../rtc/open-peer-link';
+import type { Handshake, RtcSettings } from '../rtc/peer-link';
 import type { SignalBody } from '../rtc/signaling-client';
 import { emptyProgress, type TransferProgress } from '../transfer/progress';
 import { RateMeter, type RateEstimate } from '../transfer/rate-meter';
@@ -12,12 +13,11 @@ import type { ReceiveBackend } from './receive-backend';
 import { isRefusal, type Placed, type StorageDecision } from './receive-worker-protocol';
 import type { ReceiverHost } from './receiver-host';
 import { CONNECTION_LOST, SENDER_LEFT, SENDER_STOPPED, senderLeftError } from './receiver-texts';
-import { MAX_RESUME_ATTEMPTS, RESUME_ATTEMPT_MS, resumeDelayMs } from './resume-policy';
+import { reconnect, reconnectStart, type ReconnectEffect, type ReconnectEvent } from '../transfer/reconnect-machine';
+import { ERROR_LINGER_MS } from './timings';
 import { shownPlace, type ReceivedFileView, type ReceiverSnapshot, type ReceiverStatus } from './transfer-status';
 import type { ZipEntry } from './zip-download';
 
-/** How long a failed side keeps the channel open so its error frame is delivered. */
-const ERROR_LINGER_MS = 500;
 /**
  * After peer-left, a channel that stays silent this long means the sender's page is
  * gone (a closed tab's channel can take many seconds to report closing); one that keeps
@@ -37,15 +37,35 @@ export interface ConnectionEvents {
   failed(error: VaultError): void;
 }
 
-/** Answers one sealed offer with a fresh ephemeral key: forward secrecy per connection (protocol §2). */
-export type OpenConnection = (events: ConnectionEvents, options: PeerLinkOptions) => Promise<{ connection: PeerConnection; ephemeral: Ephemeral }>;
+export interface ConnectionRequest {
+  /** Restoring a dropped transfer: the new channel gets one attempt's time to open. */
+  resuming: boolean;
+  /** Names this transfer in the sealed answer. */
+  token: string;
+  /** Asked once the key exists: the transfer may have stopped meanwhile. */
+  wanted(): boolean;
+  events(ephemeral: Ephemeral): ConnectionEvents;
+}
 
-/** The real thing: a PeerLink answering with the ICE settings of the latest join. */
+/**
+ * Answers one sealed offer with a fresh ephemeral key: forward secrecy per connection
+ * (protocol §2). Null when no longer wanted once the key was made.
+ */
+export type OpenConnection = (request: ConnectionRequest) => Promise<{ connection: PeerConnection; ephemeral: Ephemeral } | null>;
+
+/** The real thing: openPeerLink answering with the ICE settings of the latest join, its channel as a ChannelPort. */
 export function answerWithPeerLink(rtc: () => RtcSettings): OpenConnection {
-  return async (events, options) => {
-    const ephemeral = await createEphemeral();
-    const handlers = { ...events, open: (channel: RTCDataChannel, _size: number, handshake: Handshake) => events.open(channelPort(channel), handshake) };
-    return { ephemeral, connection: new PeerLink(rtc(), false, ephemeral.publicKey, handlers, options) };
+  return async ({ events, ...request }) => {
+    const opened = await openPeerLink({
+      ...request,
+      rtc: rtc(),
+      initiator: false,
+      events: (ephemeral) => {
+        const { signal, open, failed } = events(ephemeral);
+        return { signal, failed, open: (channel, _maxMessageSize, handshake) => open(channelPort(channel), handshake) };
+      },
+    });
+    return opened && { connection: opened.link, ephemeral: opened.ephemeral };
   };
 }
 
@@ -89,9 +109,8 @@ export class IncomingTransfer<Place extends Placed = Placed> {
   private senderGone = false;
   private senderSilence: ReturnType<typeof setInterval> | null = null;
   private lastFrameAt = 0;
-  /** Attempts to restore the current drop (0 while connected). */
-  private attempt = 0;
-  private attemptTimer: ReturnType<typeof setTimeout> | null = null;
+  private reconnect = reconnectStart('receiver');
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   private resumes = 0;
   /** Counts the channels that opened; the engine stamps each frame it sends with one. */
   private connectionId = 0;
@@ -110,8 +129,9 @@ export class IncomingTransfer<Place extends Placed = Placed> {
     return this.port !== null;
   }
 
+  /** Restoring a drop: attempts are running. */
   get resuming(): boolean {
-    return this.attempt > 0;
+    return this.reconnect.attempt > 0;
   }
 
   private get stopped(): boolean {
@@ -130,15 +150,17 @@ export class IncomingTransfer<Place extends Placed = Placed> {
       // it is a resumption: the engine keeps the files and continues over the new one.
       if (this.engine) this.dropConnection();
       else this.closeConnection();
-      const opened = await this.options.open(
-        {
+      const opened = await this.options.open({
+        resuming: this.engine !== null,
+        token: this.options.token,
+        wanted: () => !this.stopped,
+        events: (ephemeral) => ({
           signal: (body) => void this.options.events.signal(body, from),
-          open: (port, handshake) => this.receive(port, opened.ephemeral, handshake),
+          open: (port, handshake) => this.receive(port, ephemeral, handshake),
           failed: (error) => (this.engine ? this.connectionLost(error) : this.options.events.failed(error)),
-        },
-        { token: this.options.token, connectTimeoutMs: this.engine ? RESUME_ATTEMPT_MS : undefined },
-      );
-      if (this.stopped) return opened.connection.close();
+        }),
+      });
+      if (!opened) return;
       this.connection = opened.connection;
     }
     await this.connection?.handle(message);
@@ -255,21 +277,45 @@ export class IncomingTransfer<Place extends Placed = Placed> {
     if (this.senderGone) return events.failed(senderLeftError(), SENDER_LEFT);
     if (!this.engine) return events.failed(error);
     this.dropConnection();
-    this.attempt++;
-    if (this.attempt > MAX_RESUME_ATTEMPTS) return events.failed(new VaultError('connection_lost', CONNECTION_LOST), CONNECTION_LOST);
-    events.status('reconnecting', { speed: null, reconnect: { attempt: this.attempt, maxAttempts: MAX_RESUME_ATTEMPTS } });
-    if (this.attemptTimer) clearTimeout(this.attemptTimer);
-    // The sender may be offering already; ask anyway (after the backoff), in case only we noticed.
-    this.attemptTimer = setTimeout(() => {
-      this.askForOffer();
-      this.attemptTimer = setTimeout(() => this.connectionLost(new VaultError('connection_failed', 'no new connection')), RESUME_ATTEMPT_MS);
-    }, resumeDelayMs(this.attempt));
+    this.step({ type: 'dropped' });
+  }
+
+  /** Feeds the reconnect machine and carries out what it says. */
+  private step(event: ReconnectEvent): void {
+    const { state, effects } = reconnect(this.reconnect, event);
+    this.reconnect = state;
+    for (const effect of effects) this.apply(effect);
+  }
+
+  private apply(effect: ReconnectEffect): void {
+    switch (effect.type) {
+      case 'reconnecting':
+        return this.options.events.status('reconnecting', { speed: null, reconnect: { attempt: effect.attempt, maxAttempts: effect.maxAttempts } });
+      case 'give-up':
+        return this.options.events.failed(new VaultError('connection_lost', CONNECTION_LOST), CONNECTION_LOST);
+      case 'timer':
+        this.cancelTimer();
+        this.reconnectTimer = setTimeout(() => {
+          this.reconnectTimer = null;
+          // An attempt's window passed without a channel: a drop like any other.
+          if (effect.event === 'dropped') this.connectionLost(new VaultError('connection_failed', 'no new connection'));
+          else this.step({ type: effect.event });
+        }, effect.ms);
+        return;
+      case 'cancel-timer':
+        return this.cancelTimer();
+      case 'ask':
+        return this.askForOffer();
+      default:
+        return; // the sender's effects
+    }
   }
 
   /** Asks the sender (sealed) for a new offer while a drop is being restored; it may already be making one. */
   askForOffer(): void {
-    if (this.attempt === 0) return;
-    void this.options.events.signal({ type: 'reconnect', data: { token: this.options.token, attempt: this.attempt } })?.catch(() => {});
+    const { attempt } = this.reconnect;
+    if (attempt === 0) return;
+    void this.options.events.signal({ type: 'reconnect', data: { token: this.options.token, attempt } })?.catch(() => {});
   }
 
   /** Ends the current connection but not the transfer: the engine writes what it accepted and waits. */
@@ -282,9 +328,7 @@ export class IncomingTransfer<Place extends Placed = Placed> {
 
   /** The engine continues over the new connection: the drop is over. */
   private onResumed(bytesKept: number): void {
-    if (this.attemptTimer) clearTimeout(this.attemptTimer);
-    this.attemptTimer = null;
-    this.attempt = 0;
+    this.step({ type: 'resumed' });
     this.resumes++;
     this.options.events.status('receiving', { reconnect: null, resumed: { count: this.resumes, bytesKept } });
   }
@@ -326,10 +370,14 @@ export class IncomingTransfer<Place extends Placed = Placed> {
   }
 
   stopWatching(): void {
-    if (this.attemptTimer) clearTimeout(this.attemptTimer);
+    this.cancelTimer();
     if (this.senderSilence) clearInterval(this.senderSilence);
-    this.attemptTimer = null;
     this.senderSilence = null;
+  }
+
+  private cancelTimer(): void {
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
   }
 
   /**

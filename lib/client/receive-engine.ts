@@ -1,8 +1,7 @@
 // Runs the ReceiveSession (decrypt, hash, write) behind the receive-worker message
 // protocol. The browser runs it in a Worker so the page's main thread only moves
 // frames; the command-line peer runs it in-process. Where files go is the host's part.
-import { ephemeralSecret } from '../crypto/ephemeral';
-import { deriveConnectionKeys } from '../crypto/keys';
+import { connectionKeysFor } from '../crypto/keys';
 import { VaultError, isVaultError, type TransferErrorCode } from '../protocol/errors';
 import type { Manifest, ManifestFile } from '../protocol/messages';
 import type { FileSink } from '../storage/file-sink';
@@ -105,9 +104,7 @@ export class ReceiveEngine<Place extends Placed = BrowserPlace> {
     const port = this.portFor(this.connectionId);
     let keys;
     try {
-      const shared = await ephemeralSecret(ephemeral, peerPublic);
-      const exchange = { senderPublic: peerPublic, receiverPublic: ephemeral.publicKey, shared };
-      keys = await deriveConnectionKeys(linkKey, sessionId, exchange);
+      keys = await connectionKeysFor('receiver', linkKey, sessionId, ephemeral, peerPublic);
     } catch (error) {
       const code: TransferErrorCode = isVaultError(error) ? (error.code as TransferErrorCode) : 'not_authentic';
       return this.post({ type: 'failed', error: { code, message: error instanceof Error ? error.message : String(error) } });

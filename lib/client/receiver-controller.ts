@@ -1,10 +1,8 @@
-import { codePassword } from '../codes/short-code';
+import { CodeReceiverSession, type TypedCode } from '../codes/code-session';
 import { toBase64Url } from '../crypto/base64url';
-import { CodeReceiver } from '../crypto/code-exchange';
 import { decodeLinkKey, deriveSessionKeys, type SessionKeys } from '../crypto/keys';
 import { randomBytes } from '../crypto/webcrypto';
 import { isTransferErrorCode, isVaultError, USER_MESSAGES, VaultError } from '../protocol/errors';
-import type { PakeMessage } from '../protocol/pake';
 import type { Peer, PeerJoined, PeerLeft, SignalPlaintext } from '../protocol/signaling';
 import { rtcSettings, type RtcSettings } from '../rtc/peer-link';
 import { SignalingClient } from '../rtc/signaling-client';
@@ -14,15 +12,6 @@ import type { ReceiverHost } from './receiver-host';
 import { abortDetail, SENDER_LEFT, senderLeftError } from './receiver-texts';
 import { SnapshotStore } from './snapshot-store';
 import { INITIAL_RECEIVER_SNAPSHOT, type ReceiverSnapshot, type ReceiverStatus, type ZipState } from './transfer-status';
-
-/** A short code, parsed (lib/codes/short-code.ts): the number named the session; the words are the PAKE's password. */
-export interface TypedCode {
-  nameplate: number;
-  words: string[];
-}
-
-/** How long the code exchange may take once the sender is present. */
-const CODE_EXCHANGE_MS = 20_000;
 
 /**
  * The receiver's whole flow, outside React: join with the link's key (or the code's
@@ -47,7 +36,7 @@ export class ReceiverController {
   /** Names this transfer to the sender, sealed, if our signaling comes back under a new peer id. */
   private readonly token = toBase64Url(randomBytes(16));
   /** The running code exchange: where the sender's PAKE messages go. */
-  private codeExchange: { receive(from: string, message: PakeMessage): void; senderKnown(): void; closed(error: VaultError): void } | null = null;
+  private codeExchange: CodeReceiverSession | null = null;
 
   constructor(
     private readonly sessionId: string,
@@ -144,45 +133,16 @@ export class ReceiverController {
    * link key it delivers; throws `wrong_code` when the sender refused our words.
    */
   private exchangeCode(code: TypedCode): Promise<Uint8Array> {
-    const exchange = new CodeReceiver(codePassword(code.words), this.sessionId, code.nameplate);
-    return new Promise<Uint8Array>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | null = null;
-      let started = false;
-      const finish = (error: unknown, key?: Uint8Array) => {
-        if (timer) clearTimeout(timer);
-        this.codeExchange = null;
-        if (key) resolve(key);
-        else reject(error);
-      };
-      const begin = () => {
-        if (started || !this.sender) return;
-        started = true;
-        timer = setTimeout(() => finish(new VaultError('connection_failed', 'the sender did not answer the code exchange')), CODE_EXCHANGE_MS);
-        this.signaling!.sendPake(this.sender, exchange.start()).catch((error: unknown) => finish(error));
-      };
-      // Messages are read in order; a session closing waits for those already in.
-      let reading: Promise<void> = Promise.resolve();
-      this.codeExchange = {
-        senderKnown: begin,
-        receive: (from, message) => {
-          reading = reading
-            .then(async () => {
-              const step = await exchange.receive(message);
-              if (step.send) await this.signaling!.sendPake(from, step.send);
-              if (step.secret) finish(null, step.secret);
-            })
-            .catch((error: unknown) => finish(error));
-        },
-        closed: (error) => void reading.then(() => finish(error)),
-      };
-      begin();
-    });
+    const exchange = new CodeReceiverSession(code, this.sessionId, (to, message) => this.signaling!.sendPake(to, message), () => (this.codeExchange = null));
+    this.codeExchange = exchange;
+    if (this.sender) exchange.begin(this.sender);
+    return exchange.key;
   }
 
   private onPeerJoined(peer: PeerJoined): void {
     if (peer.role !== 'sender') return;
     this.sender = peer.peerId;
-    this.codeExchange?.senderKnown();
+    this.codeExchange?.begin(peer.peerId);
     if (this.phase === 'waiting') this.setPhase(this.transfer?.started ? 'reconnecting' : 'connecting');
     // The sender's signaling came back under a new id while we wait to resume: ask it.
     this.transfer?.senderBack();

@@ -1,5 +1,5 @@
 import { USER_MESSAGES, VaultError, type VaultErrorCode } from '../protocol/errors';
-import { MAX_RESUME_ATTEMPTS } from './resume-policy';
+import { MAX_RESUME_ATTEMPTS } from '../transfer/reconnect-machine';
 
 // What the receiver tells the person when its sender stopped, left or could not be reached again.
 
