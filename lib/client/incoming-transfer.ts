@@ -3,12 +3,12 @@ import { confirmationTranscript } from '../crypto/key-confirmation';
 import { VaultError } from '../protocol/errors';
 import type { Manifest } from '../protocol/messages';
 import type { SignalPlaintext } from '../protocol/signaling';
-import { channelPort, type ChannelPort } from '../rtc/channel-port';
-import { openPeerLink } from '../rtc/open-peer-link';
-import type { Handshake, RtcSettings } from '../rtc/peer-link';
+import type { ChannelPort } from '../rtc/channel-port';
+import type { Handshake } from '../rtc/peer-link';
 import type { SignalBody } from '../rtc/signaling-client';
 import { emptyProgress, type TransferProgress } from '../transfer/progress';
 import { RateMeter, type RateEstimate } from '../transfer/rate-meter';
+import type { OpenConnection, PeerConnection } from './answer-connection';
 import type { ReceiveBackend } from './receive-backend';
 import { isRefusal, type Placed, type StorageDecision } from './receive-worker-protocol';
 import type { ReceiverHost } from './receiver-host';
@@ -24,50 +24,6 @@ import type { ZipEntry } from './zip-download';
  * delivering means only the sender's signaling socket blipped.
  */
 const SENDER_SILENCE_MS = 2000;
-
-/** One attempt at a PeerConnection with the sender: its signals in, closed when replaced. */
-export interface PeerConnection {
-  handle(message: SignalPlaintext): Promise<void>;
-  close(): void;
-}
-
-export interface ConnectionEvents {
-  signal(body: SignalBody): void;
-  open(port: ChannelPort, handshake: Handshake): void;
-  failed(error: VaultError): void;
-}
-
-export interface ConnectionRequest {
-  /** Restoring a dropped transfer: the new channel gets one attempt's time to open. */
-  resuming: boolean;
-  /** Names this transfer in the sealed answer. */
-  token: string;
-  /** Asked once the key exists: the transfer may have stopped meanwhile. */
-  wanted(): boolean;
-  events(ephemeral: Ephemeral): ConnectionEvents;
-}
-
-/**
- * Answers one sealed offer with a fresh ephemeral key: forward secrecy per connection
- * (protocol §2). Null when no longer wanted once the key was made.
- */
-export type OpenConnection = (request: ConnectionRequest) => Promise<{ connection: PeerConnection; ephemeral: Ephemeral } | null>;
-
-/** The real thing: openPeerLink answering with the ICE settings of the latest join, its channel as a ChannelPort. */
-export function answerWithPeerLink(rtc: () => RtcSettings): OpenConnection {
-  return async ({ events, ...request }) => {
-    const opened = await openPeerLink({
-      ...request,
-      rtc: rtc(),
-      initiator: false,
-      events: (ephemeral) => {
-        const { signal, open, failed } = events(ephemeral);
-        return { signal, failed, open: (channel, _maxMessageSize, handshake) => open(channelPort(channel), handshake) };
-      },
-    });
-    return opened && { connection: opened.link, ephemeral: opened.ephemeral };
-  };
-}
 
 /** What the transfer tells the controller, which owns the snapshot and signaling. */
 export interface IncomingTransferEvents {

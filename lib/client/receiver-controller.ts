@@ -7,7 +7,8 @@ import type { Peer, PeerJoined, PeerLeft, SignalPlaintext } from '../protocol/si
 import { rtcSettings, type RtcSettings } from '../rtc/peer-link';
 import { SignalingClient } from '../rtc/signaling-client';
 import { shownError } from './errors';
-import { answerWithPeerLink, IncomingTransfer, type OpenConnection } from './incoming-transfer';
+import { answerWithPeerLink, type OpenConnection } from './answer-connection';
+import { IncomingTransfer } from './incoming-transfer';
 import type { ReceiverHost } from './receiver-host';
 import { abortDetail, SENDER_LEFT, senderLeftError } from './receiver-texts';
 import { SnapshotStore } from './snapshot-store';
