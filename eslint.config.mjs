@@ -15,7 +15,7 @@ const BROWSER_PACKAGES = '^(?:react|react-dom|next|socket\\.io-client|node-datac
 const LAYERS = {
   protocol: { may: [], pure: true, why: 'lib/protocol is the bottom layer: it imports only its own files.' },
   crypto: { may: ['protocol'], pure: true, why: 'lib/crypto builds on lib/protocol alone.' },
-  codes: { may: ['protocol'], pure: true, why: 'lib/codes builds on lib/protocol alone.' },
+  codes: { may: ['protocol', 'crypto'], pure: true, why: 'lib/codes builds on lib/protocol and lib/crypto (the code exchange) alone.' },
   security: { may: [], why: 'lib/security stands alone.' },
   storage: { may: ['protocol', 'crypto'], why: 'lib/storage only holds received bytes: no transfer, WebRTC, page, CLI or server code.' },
   transfer: { may: ['protocol', 'crypto', 'storage'], pure: true, why: 'lib/transfer is state machines and sessions over a FramePort: no WebRTC, page, CLI or server code.' },

@@ -2,7 +2,7 @@
 
 import { useState, type FormEvent } from 'react';
 import { codeProblem, parseCode } from '@/lib/codes/short-code';
-import type { TypedCode } from '@/lib/client/receiver-controller';
+import type { TypedCode } from '@/lib/codes/code-session';
 import { ReceivePanel } from './receive-panel';
 
 /**

@@ -1,9 +1,11 @@
 'use client';
 
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
-import { lookupCode } from '@/lib/client/code-lookup';
+import { BrowserReceiverHost } from '@/lib/client/browser-receiver-host';
+import { lookupCode } from '@/lib/client/api-client';
 import { shownError } from '@/lib/client/errors';
-import { ReceiverController, type TypedCode } from '@/lib/client/receiver-controller';
+import { ReceiverController } from '@/lib/client/receiver-controller';
+import type { TypedCode } from '@/lib/codes/code-session';
 import { keyFromHash } from '@/lib/client/share-link';
 import { INITIAL_RECEIVER_SNAPSHOT, type ReceiverSnapshot } from '@/lib/client/transfer-status';
 
@@ -29,7 +31,8 @@ function keyForSession(sessionId: string): string | null {
  * session, and its words give the key through the PAKE. Both then take one path.
  */
 export function useReceiver(source: ReceiveSource) {
-  const [controller, setController] = useState<ReceiverController | null>(null);
+  const [running, setRunning] = useState<{ controller: ReceiverController; host: BrowserReceiverHost } | null>(null);
+  const controller = running?.controller ?? null;
   const [failed, setFailed] = useState<ReceiverSnapshot | null>(null);
   const sessionId = 'sessionId' in source ? source.sessionId : null;
   const code = 'code' in source ? source.code : null;
@@ -39,15 +42,17 @@ export function useReceiver(source: ReceiveSource) {
     let created: ReceiverController | null = null;
     let cancelled = false;
     const run = async () => {
+      const host = new BrowserReceiverHost();
       if (sessionId) {
-        created = new ReceiverController(sessionId, keyForSession(sessionId));
+        created = new ReceiverController(sessionId, keyForSession(sessionId), host);
       } else if (code) {
         const id = await lookupCode(window.location.origin, code.nameplate);
         if (cancelled) return;
-        created = new ReceiverController(id, null, undefined, code);
+        created = new ReceiverController(id, null, host, code);
       }
-      setController(created);
-      void created?.start();
+      if (!created) return;
+      setRunning({ controller: created, host });
+      void created.start();
     };
     // Start on the next task: StrictMode's immediate unmount cancels it unstarted.
     const start = setTimeout(() => void run().catch((error: unknown) => setFailed({ ...JOINING, status: 'error', error: shownError(error) })));
@@ -66,7 +71,7 @@ export function useReceiver(source: ReceiveSource) {
 
   const live = useSyncExternalStore(controller?.store.subscribe ?? noop, controller?.store.get ?? (() => JOINING), () => JOINING);
   const snapshot = failed ?? live;
-  const chooseLocation = useCallback(() => void controller?.chooseLocation(), [controller]);
+  const chooseLocation = useCallback(() => void running?.host.chooseLocation(), [running]);
   const downloadAll = useCallback(async () => {
     const zip = await controller?.downloadAll();
     if (!zip) return;

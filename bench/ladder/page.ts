@@ -6,8 +6,7 @@ import { workerFileHasher } from '../../lib/client/file-hasher';
 import { deriveConnectionKeys, deriveFileKey, deriveSessionKeys } from '../../lib/crypto/keys';
 import { StreamSealer } from '../../lib/crypto/stream';
 import { encodeChunkFrame } from '../../lib/protocol/frames';
-import { dispatchFromEngine, EngineChannel } from '../../lib/client/receive-worker-client';
-import type { ToWorker } from '../../lib/client/receive-worker-protocol';
+import { dispatchFromEngine, messageBackend, type ReceiveBackend } from '../../lib/client/receive-backend';
 import { channelPort, type ChannelPort } from '../../lib/rtc/channel-port';
 import { ChunkReader } from '../../lib/transfer/chunk-reader';
 import { chunkSizeFor } from '../../lib/transfer/chunking';
@@ -130,21 +129,7 @@ async function armStage(stage: ReceiverStage, expected: { bytes: number; chunks:
 
 // ---- The engine: the app's SendSession and its receive Worker, with acks and the flow window. ----
 
-class EngineWorker extends EngineChannel {
-  constructor(private readonly worker: Worker) {
-    super();
-  }
-
-  terminate(): void {
-    this.worker.terminate();
-  }
-
-  protected post(message: ToWorker, transfer: Transferable[] = []): void {
-    this.worker.postMessage(message, transfer);
-  }
-}
-
-let engine: { worker: Worker; channel: EngineWorker; ephemeral: Ephemeral } | null = null;
+let engine: { worker: Worker; channel: ReceiveBackend; ephemeral: Ephemeral } | null = null;
 
 /**
  * Receiver: routes the channel to a fresh engine Worker, which keeps the frames until
@@ -152,7 +137,10 @@ let engine: { worker: Worker; channel: EngineWorker; ephemeral: Ephemeral } | nu
  */
 async function engineArm(): Promise<string> {
   const worker = new Worker('/engine-worker.js');
-  const channel = new EngineWorker(worker);
+  const channel = messageBackend(
+    (message, transfer = []) => worker.postMessage(message, transfer),
+    () => worker.terminate(),
+  );
   engine = { worker, channel, ephemeral: await createEphemeral() };
   channel.connection(1);
   port.onFrame((frame) => channel.frame(frame));

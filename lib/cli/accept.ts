@@ -1,4 +1,5 @@
 import type { StorageDecision } from '../client/receive-worker-protocol';
+import type { DiskPlace } from './disk-sink';
 import type { Manifest } from '../protocol/messages';
 import { consentQuestion, fileList, hiddenPathProblem, isYes, spaceProblem, totalBytes } from './consent';
 import type { Asker } from './prompt';
@@ -25,9 +26,9 @@ export interface AcceptPolicy {
   note(line: string): void;
 }
 
-const refuse = (code: 'declined' | 'path_refused' | 'insufficient_space', message: string): StorageDecision => ({ kind: 'refuse', code, message });
+const refuse = (code: 'declined' | 'path_refused' | 'insufficient_space', message: string): StorageDecision<DiskPlace> => ({ kind: 'refuse', code, message });
 
-export async function acceptManifest(manifest: Manifest, policy: AcceptPolicy): Promise<StorageDecision> {
+export async function acceptManifest(manifest: Manifest, policy: AcceptPolicy): Promise<StorageDecision<DiskPlace>> {
   const paths = manifest.files.map((f) => f.path);
   const hidden = hiddenPathProblem(paths, policy.allowHidden);
   if (hidden) return refuse('path_refused', hidden);

@@ -13,6 +13,11 @@ import { checkedSegments, makeFolders } from './safe-path';
 // interrupted transfer leaves no file behind. Paths go through safe-path: no link
 // inside the folder is ever followed, and hidden names need `allowHidden`.
 
+/** The command-line receiver's one place: the output folder these sinks write into. */
+export interface DiskPlace {
+  kind: 'disk';
+}
+
 export interface DiskSinks {
   open(file: ManifestFile): Promise<FileSink>;
   /** Final paths of the verified files, in order (under the folder as it was named). */

@@ -1,4 +1,4 @@
-import { lookupCode } from '../client/code-lookup';
+import { lookupCode } from '../client/api-client';
 import { isVaultError, USER_MESSAGES } from '../protocol/errors';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { installWebRtc } from './node-rtc';

@@ -1,12 +1,14 @@
 import { resolve } from 'node:path';
-import { ERROR_LINGER_MS, ReceiverController, type ReceiverHost, type TypedCode } from '../client/receiver-controller';
-import { InProcessReceiver } from '../client/in-process-receiver';
+import { ReceiverController } from '../client/receiver-controller';
+import type { TypedCode } from '../codes/code-session';
+import type { ReceiverHost } from '../client/receiver-host';
+import { inProcessBackend } from '../client/receive-backend';
 import type { StorageDecision } from '../client/receive-worker-protocol';
 import type { ReceiverSnapshot } from '../client/transfer-status';
 import type { VaultErrorCode } from '../protocol/errors';
 import type { Manifest } from '../protocol/messages';
 import { acceptManifest } from './accept';
-import { diskSinks, type DiskSinks } from './disk-sink';
+import { diskSinks, type DiskPlace, type DiskSinks } from './disk-sink';
 import { EXIT, exitCodeFor } from './exit-codes';
 import type { Asker } from './prompt';
 import { freeBytes } from './safe-path';
@@ -37,13 +39,17 @@ export interface ReceiveOptions {
 export function diskReceiverHost(
   server: string,
   sinks: DiskSinks,
-  accept: (manifest: Manifest) => Promise<StorageDecision> = async () => ({ kind: 'disk' }),
-): ReceiverHost {
+  accept: (manifest: Manifest) => Promise<StorageDecision<DiskPlace>> = async () => ({ kind: 'disk' }),
+): ReceiverHost<DiskPlace> {
   return {
     serverUrl: server,
-    backend: (events) => new InProcessReceiver(events, (_decision, _manifest, file) => sinks.open(file)),
+    backend: inProcessBackend<DiskPlace>((_place, _manifest, file) => sinks.open(file)),
     storage: accept,
-    cleanup: async () => {},
+    // Each file is in the folder under its name once verified: nothing to link, pack or remove.
+    fileUrl: () => '',
+    mark: () => {},
+    sweep: async () => {},
+    release: () => {},
   };
 }
 
@@ -100,13 +106,13 @@ export function receive(options: ReceiveOptions, terminal: Terminal): { done: Pr
         // The last verified ack is still on its way: leaving now could cut it off and the
         // sender would see us vanish instead of finish. It closes the connection once it
         // has every ack.
-        finish(EXIT.ok, controller.senderClosed(SENDER_CLOSE_WAIT_MS));
+        finish(EXIT.ok, controller.settled(SENDER_CLOSE_WAIT_MS));
       } else if (s.status === 'error' && s.error) {
         terminal.error(`error ${s.error.code}: ${s.error.message}`);
-        // A failed controller keeps its channel open ERROR_LINGER_MS so the error frame
-        // reaches the sender; exiting at once would cut it off, and the sender would only
-        // see this peer leave (peer_left instead of the named error).
-        finish(exitCodeFor(s.error.code as VaultErrorCode), new Promise((settle) => setTimeout(settle, ERROR_LINGER_MS)));
+        // A failed controller keeps its channel open until the error frame reached the
+        // sender; exiting at once would cut it off, and the sender would only see this
+        // peer leave (peer_left instead of the named error).
+        finish(exitCodeFor(s.error.code as VaultErrorCode), controller.settled(SENDER_CLOSE_WAIT_MS));
       }
     });
   });

@@ -1,7 +1,7 @@
 import { codeProblem, parseCode } from '../codes/short-code';
 import { keyFromHash } from '../client/share-link';
 import { LinkKeySchema, SessionIdSchema } from '../protocol/ids';
-import type { TypedCode } from '../client/receiver-controller';
+import type { TypedCode } from '../codes/code-session';
 
 // What `receive` was given: a share link (which names its server) or a short code
 // (which needs --server).

@@ -1,30 +1,30 @@
 // Runs the ReceiveSession (decrypt, hash, write) behind the receive-worker message
 // protocol. The browser runs it in a Worker so the page's main thread only moves
 // frames; the command-line peer runs it in-process. Where files go is the host's part.
-import { ephemeralSecret } from '../crypto/ephemeral';
-import { deriveConnectionKeys } from '../crypto/keys';
+import { connectionKeysFor } from '../crypto/keys';
 import { VaultError, isVaultError, type TransferErrorCode } from '../protocol/errors';
 import type { Manifest, ManifestFile } from '../protocol/messages';
 import type { FileSink } from '../storage/file-sink';
 import type { FramePort } from '../transfer/port';
 import { MAX_UNACKED_BYTES, ReceiveSession } from '../transfer/receive-session';
-import type { FromWorker, StorageDecision, ToWorker, WorkerStart } from './receive-worker-protocol';
+import { isRefusal, type BrowserPlace, type FromWorker, type Placed, type StorageDecision, type ToWorker, type WorkerStart } from './receive-worker-protocol';
 
 export type Post = (message: FromWorker, transfer?: Transferable[]) => void;
 /** Opens where one file is written, as the receiver decided from the manifest. */
-export type SinkOpener = (decision: StorageDecision, manifest: Manifest, file: ManifestFile) => Promise<FileSink>;
+export type SinkOpener<Place extends Placed = BrowserPlace> = (place: Place, manifest: Manifest, file: ManifestFile) => Promise<FileSink>;
 
 /** Progress reaches the page at most every 250 ms (it re-renders at most twice a second), and always when a file verified. */
 const PROGRESS_INTERVAL_MS = 250;
 
-export class ReceiveEngine {
+export class ReceiveEngine<Place extends Placed = BrowserPlace> {
   /** The page's id for the connection whose frames arrive now. */
   private connectionId = 0;
   private session: ReceiveSession | null = null;
   private readonly early: ArrayBuffer[] = [];
   private earlyBytes = 0;
-  private decide: ((decision: StorageDecision) => void) | null = null;
-  private decision: StorageDecision | null = null;
+  private decide: ((decision: StorageDecision<Place>) => void) | null = null;
+  private decision: StorageDecision<Place> | null = null;
+  private place: Place | null = null;
   private manifest: Manifest | null = null;
   private lastProgressPost = 0;
   private filesDonePosted = 0;
@@ -39,10 +39,10 @@ export class ReceiveEngine {
 
   constructor(
     private readonly post: Post,
-    private readonly openSink: SinkOpener,
+    private readonly openSink: SinkOpener<Place>,
   ) {}
 
-  handle(message: ToWorker): void {
+  handle(message: ToWorker<Place>): void {
     switch (message.type) {
       case 'connection':
         this.connectionId = message.id;
@@ -92,10 +92,11 @@ export class ReceiveEngine {
 
   private async onManifest(incoming: Manifest): Promise<void> {
     this.manifest = incoming;
-    const chosen = new Promise<StorageDecision>((resolve) => (this.decide = resolve));
+    const chosen = new Promise<StorageDecision<Place>>((resolve) => (this.decide = resolve));
     this.post({ type: 'manifest', manifest: incoming });
     this.decision = await chosen;
-    if (this.decision.kind === 'refuse') throw new VaultError(this.decision.code, this.decision.message);
+    if (isRefusal(this.decision)) throw new VaultError(this.decision.code, this.decision.message);
+    this.place = this.decision;
   }
 
   private async start({ linkKey, sessionId, ephemeral, peerPublic, transcript }: WorkerStart): Promise<void> {
@@ -103,9 +104,7 @@ export class ReceiveEngine {
     const port = this.portFor(this.connectionId);
     let keys;
     try {
-      const shared = await ephemeralSecret(ephemeral, peerPublic);
-      const exchange = { senderPublic: peerPublic, receiverPublic: ephemeral.publicKey, shared };
-      keys = await deriveConnectionKeys(linkKey, sessionId, exchange);
+      keys = await connectionKeysFor('receiver', linkKey, sessionId, ephemeral, peerPublic);
     } catch (error) {
       const code: TransferErrorCode = isVaultError(error) ? (error.code as TransferErrorCode) : 'not_authentic';
       return this.post({ type: 'failed', error: { code, message: error instanceof Error ? error.message : String(error) } });
@@ -123,8 +122,8 @@ export class ReceiveEngine {
       transcript,
       onResumed: ({ epoch, bytesKept }) => this.post({ type: 'resumed', epoch, bytesKept }),
       createSink: (file) => {
-        if (!this.decision || !this.manifest) throw new VaultError('protocol_violation', 'no storage chosen');
-        return this.openSink(this.decision, this.manifest, file);
+        if (!this.place || !this.manifest) throw new VaultError('protocol_violation', 'no storage chosen');
+        return this.openSink(this.place, this.manifest, file);
       },
       onManifest: (manifest) => this.onManifest(manifest),
       onProgress: (progress) => {
@@ -141,7 +140,7 @@ export class ReceiveEngine {
       () => this.post({ type: 'done' }),
       (error: unknown) => {
         const code: TransferErrorCode = isVaultError(error) ? (error.code as TransferErrorCode) : 'protocol_violation';
-        const refused = this.decision?.kind === 'refuse' && this.decision.code === code ? this.decision.message : undefined;
+        const refused = this.decision && isRefusal(this.decision) && this.decision.code === code ? this.decision.message : undefined;
         this.post({ type: 'failed', error: { code, message: error instanceof Error ? error.message : String(error), detail: refused } });
       },
     );

@@ -6,13 +6,29 @@ import type { TransferProgress } from '../transfer/progress';
 // Messages between the receiver page and its Worker, which decrypts, hashes and
 // writes off the main thread. Frames move as transferred ArrayBuffers (no copies).
 
-export type StorageDecision =
-  | { kind: 'opfs' }
-  | { kind: 'memory' }
-  | { kind: 'picker'; handle: FileSystemFileHandle }
-  /** A folder on disk (the command-line receiver), where the host engine writes. */
-  | { kind: 'disk' }
-  | { kind: 'refuse'; code: TransferErrorCode; message: string };
+/** Where a browser keeps a transfer's files: OPFS, the file the person picked, or memory. */
+/** Any host's place for files; its kind names it. */
+export interface Placed {
+  kind: string;
+}
+
+export type BrowserPlace = { kind: 'opfs' } | { kind: 'memory' } | { kind: 'picker'; handle: FileSystemFileHandle };
+
+export interface Refusal {
+  kind: 'refuse';
+  code: TransferErrorCode;
+  message: string;
+}
+
+/**
+ * The host's answer to a manifest: its own kind of place (a browser's, or the
+ * command-line peer's folder), or a refusal. Only the host's sinks read the place.
+ */
+export type StorageDecision<Place extends Placed = BrowserPlace> = Place | Refusal;
+
+export function isRefusal(decision: StorageDecision<Placed>): decision is Refusal {
+  return decision.kind === 'refuse';
+}
 
 /** What the worker needs to key the connection; CryptoKeys clone into workers. */
 export interface WorkerStart {
@@ -26,10 +42,10 @@ export interface WorkerStart {
   transcript: Uint8Array;
 }
 
-export type ToWorker =
+export type ToWorker<Place extends Placed = BrowserPlace> =
   | ({ type: 'start' } & WorkerStart)
   | { type: 'frame'; data: ArrayBuffer }
-  | { type: 'storage'; decision: StorageDecision }
+  | { type: 'storage'; decision: StorageDecision<Place> }
   | { type: 'abort'; code: TransferErrorCode; message: string }
   /** The connection dropped: accepted chunks are written, the transfer waits for the next `start`. */
   | { type: 'detach' }

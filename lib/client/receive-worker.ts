@@ -1,6 +1,5 @@
 // The receiver's Worker: a ReceiveEngine off the page's main thread. Sinks: OPFS sync
 // access handles, a picked file, or memory.
-import { VaultError } from '../protocol/errors';
 import { createMemorySink } from '../storage/memory-sink';
 import { createOpfsSink, incomingDirectory } from '../storage/opfs-sink';
 import { createWritableSink } from '../storage/writable-sink';
@@ -12,16 +11,14 @@ const scope = self as unknown as {
   onmessage: ((event: MessageEvent<ToWorker>) => void) | null;
 };
 
-const openSink: SinkOpener = async (decision, manifest, file) => {
-  switch (decision.kind) {
+const openSink: SinkOpener = async (place, manifest, file) => {
+  switch (place.kind) {
     case 'opfs':
       return createOpfsSink(await incomingDirectory(), `${manifest.transferId}-${file.fileId}`, file);
     case 'picker':
-      return createWritableSink(decision.handle, file);
+      return createWritableSink(place.handle, file);
     case 'memory':
       return createMemorySink(file);
-    default:
-      throw new VaultError('protocol_violation', `no ${decision.kind} storage in a browser`);
   }
 };
 

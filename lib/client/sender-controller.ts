@@ -1,10 +1,10 @@
 import { codePassword, formatCode, newCodeWords } from '../codes/short-code';
 import { CodeSender } from '../crypto/code-exchange';
+import { CODE_EXCHANGE_MS } from '../codes/code-session';
 import { confirmationTranscript } from '../crypto/key-confirmation';
-import { createEphemeral, ephemeralSecret, type Ephemeral } from '../crypto/ephemeral';
-import { deriveConnectionKeys, deriveSessionKeys, encodeLinkKey, generateLinkKey, type SessionKeys } from '../crypto/keys';
-import { ApiErrorSchema, CreateSessionResponseSchema } from '../protocol/api';
-import { isSignalingErrorCode, isTransferErrorCode, isVaultError, USER_MESSAGES, VaultError, type VaultErrorCode } from '../protocol/errors';
+import { createEphemeral, type Ephemeral } from '../crypto/ephemeral';
+import { connectionKeysFor, deriveSessionKeys, encodeLinkKey, generateLinkKey, type SessionKeys } from '../crypto/keys';
+import { isTransferErrorCode, isVaultError, USER_MESSAGES, VaultError, type VaultErrorCode } from '../protocol/errors';
 import type { PakeMessage } from '../protocol/pake';
 import type { Peer, PeerJoined, PeerLeft, SignalPlaintext } from '../protocol/signaling';
 import { channelPort, type ChannelPort } from '../rtc/channel-port';
@@ -19,7 +19,9 @@ import { SendSession } from '../transfer/send-session';
 import type { SelectedFile } from '../transfer/selection';
 import { shownError } from './errors';
 import * as roster from './receiver-roster';
-import { MAX_RESUME_ATTEMPTS, OFFER_FRESH_MS, RESUME_ATTEMPT_MS, resumeDelayMs } from './resume-policy';
+import { MAX_RESUME_ATTEMPTS, OFFER_FRESH_MS, RESUME_ATTEMPT_MS, resumeDelayMs } from '../transfer/reconnect-machine';
+import { createSession } from './api-client';
+import { DONE_LINGER_MS, ERROR_LINGER_MS } from './timings';
 import { buildShareLink } from './share-link';
 import { SnapshotStore } from './snapshot-store';
 import type { SenderSnapshot, SenderStatus } from './transfer-status';
@@ -34,8 +36,6 @@ const WRONG_CODE =
   'Someone tried a wrong code, so this session was closed to keep your files safe: a code allows one guess. Share again for a new code.';
 const UNFINISHED_CODE =
   'Someone opened the code but did not finish entering it, so the server let their place go. The code still works for the right recipient.';
-/** A code exchange must finish in this time; one left hanging spends the code like a wrong guess. */
-const CODE_EXCHANGE_MS = 30_000;
 
 /** A short code's state on the sender: the words stay in this page; the server knows only the number. */
 interface CodeState {
@@ -51,17 +51,6 @@ interface CodeState {
   confirmed: Set<string>;
 }
 
-/** Why the server would not create a session, in our words: its named code when it gave one. */
-async function refusal(response: Response): Promise<VaultError> {
-  const body = ApiErrorSchema.safeParse(await response.json().catch(() => null));
-  const code = body.success && isSignalingErrorCode(body.data.code) ? body.data.code : 'unavailable';
-  return new VaultError(code, USER_MESSAGES[code]);
-}
-
-/** How long a failed or stopped connection stays open so its error frame is delivered. */
-const ERROR_LINGER_MS = 500;
-/** How long a finished connection stays open so the receiver's last frames settle. */
-const DONE_LINGER_MS = 1_000;
 
 export interface SenderOptions {
   /** Receivers the link admits (1…8); default 1. */
@@ -166,16 +155,7 @@ export class SenderController {
   async start(): Promise<void> {
     try {
       this.setPhase('creating');
-      const url = new URL('/api/session', this.options.serverUrl ?? this.origin);
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ maxReceivers: this.roster.limit, ...(this.options.code ? { code: true } : {}) }),
-      }).catch((error: unknown) => {
-        throw new VaultError('server_unreachable', `${url.origin}: ${error instanceof Error ? error.message : String(error)}`);
-      });
-      if (!response.ok) throw await refusal(response);
-      const created = CreateSessionResponseSchema.parse(await response.json());
+      const created = await createSession(this.options.serverUrl ?? this.origin, { maxReceivers: this.roster.limit, ...(this.options.code ? { code: true } : {}) });
       this.roster = roster.emptyRoster(created.maxReceivers);
       const linkKey = generateLinkKey();
       const keys = await deriveSessionKeys(linkKey, created.id);
@@ -512,11 +492,9 @@ export class SenderController {
     handshake: Handshake,
   ): Promise<{ keys: SessionKeys; transcript: Uint8Array }> {
     await handshake.certificateChecked;
-    const shared = await ephemeralSecret(ephemeral, handshake.remoteDh);
-    const exchange = { senderPublic: ephemeral.publicKey, receiverPublic: handshake.remoteDh, shared };
     const { local, remote } = handshake.fingerprints;
     return {
-      keys: await deriveConnectionKeys(linkKey, keys.sessionId, exchange),
+      keys: await connectionKeysFor('sender', linkKey, keys.sessionId, ephemeral, handshake.remoteDh),
       transcript: confirmationTranscript(keys.sessionId, local, remote),
     };
   }

@@ -105,3 +105,8 @@ export const INITIAL_RECEIVER_SNAPSHOT: ReceiverSnapshot = {
   reconnect: null,
   resumed: null,
 };
+
+/** Where the snapshot says files are kept, for a host's storage decision (null: not in this browser). */
+export function shownPlace(place: { kind: string }): ReceiverSnapshot['storage'] {
+  return place.kind === 'opfs' || place.kind === 'picker' || place.kind === 'memory' ? place.kind : null;
+}

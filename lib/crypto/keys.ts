@@ -1,6 +1,7 @@
 import { VaultError } from '../protocol/errors';
 import { LINK_KEY_BYTES } from '../protocol/ids';
 import { fromBase64Url, toBase64Url } from '../protocol/base64url';
+import { ephemeralSecret, type Ephemeral } from './ephemeral';
 import { bufferSource, randomBytes, subtle, utf8 } from './webcrypto';
 
 // K lives only in the link's fragment and in the two browsers. Every key the protocol
@@ -80,6 +81,23 @@ export async function deriveConnectionKeys(linkKey: Uint8Array, sessionId: strin
   const base = await subtle.importKey('raw', connectionSecret, 'HKDF', false, ['deriveKey', 'deriveBits']);
   const control = await deriveAesKey(base, salt, 'control');
   return { sessionId, signal: session.signal, control, base };
+}
+
+/**
+ * This side's keys for one connection: the ECDH secret of our ephemeral key and the
+ * peer's, then deriveConnectionKeys with the public keys in the sender's order, so
+ * both sides bind the same exchange.
+ */
+export async function connectionKeysFor(
+  role: 'sender' | 'receiver',
+  linkKey: Uint8Array,
+  sessionId: string,
+  own: Ephemeral,
+  peerPublic: string,
+): Promise<SessionKeys> {
+  const shared = await ephemeralSecret(own, peerPublic);
+  const [senderPublic, receiverPublic] = role === 'sender' ? [own.publicKey, peerPublic] : [peerPublic, own.publicKey];
+  return deriveConnectionKeys(linkKey, sessionId, { senderPublic, receiverPublic, shared });
 }
 
 /**

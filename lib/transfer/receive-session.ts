@@ -58,7 +58,7 @@ interface IncomingFile {
   bytes: number;
 }
 
-interface Link extends TransferConnection {
+interface LiveConnection extends TransferConnection {
   control: ControlChannel;
   confirmed: boolean;
   /** Dropped: its frames still count, but nothing more is sent on it. */
@@ -88,7 +88,7 @@ export class ReceiveSession {
   private writes: Promise<void> = Promise.resolve();
   private current: IncomingFile | null = null;
   private failure: VaultError | null = null;
-  private link: Link | null;
+  private live: LiveConnection | null;
   private manifest: Manifest | null = null;
   private epoch = -1;
   private progress: TransferProgress = { bytesDone: 0, bytesTotal: 0, filesDone: 0, filesTotal: 0 };
@@ -102,7 +102,7 @@ export class ReceiveSession {
   readonly done: Promise<ReceivedFile[]>;
 
   constructor(private readonly options: ReceiveSessionOptions) {
-    this.link = this.makeLink(options);
+    this.live = this.liveConnection(options);
     this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
     this.done.catch(() => {}); // callers may observe failure through their own path
   }
@@ -117,14 +117,14 @@ export class ReceiveSession {
    * connection's frames); only what it would send back is dropped.
    */
   receive(data: Uint8Array): void {
-    const link = this.link;
-    if (!link || this.failure) return;
+    const live = this.live;
+    if (!live || this.failure) return;
     // Counted on arrival, before any queue: what waits to be handled is memory too.
     const violation = this.overLimit(data);
     if (violation) return this.fail(new VaultError('protocol_violation', violation));
     const control = data[0] === FRAME_TYPES.chunk ? 0 : data.length;
     this.incoming = this.incoming
-      .then(() => this.handle(data, link))
+      .then(() => this.handle(data, live))
       .finally(() => (this.queuedControlBytes -= control))
       .catch((error) => this.fail(error));
   }
@@ -148,70 +148,70 @@ export class ReceiveSession {
     const sink = this.current?.sink;
     this.current = null;
     void sink?.then((s) => s.abort()).catch(() => {});
-    if (tellPeer) void this.link?.control.sendError(this.failure);
+    if (tellPeer) void this.live?.control.sendError(this.failure);
     this.settle.reject(this.failure);
   }
 
   /** The connection dropped: frames that arrived on it are still handled, later ones are not taken. */
   detach(): void {
-    if (this.link) this.link.detached = true;
-    this.link = null;
+    if (this.live) this.live.detached = true;
+    this.live = null;
   }
 
   /** The next connection: the sender's hello, then its manifest under a later epoch. */
   attach(connection: TransferConnection): void {
     this.detach();
-    this.link = this.makeLink(connection);
+    this.live = this.liveConnection(connection);
   }
 
-  private makeLink(connection: TransferConnection): Link {
+  private liveConnection(connection: TransferConnection): LiveConnection {
     // Sealed under this connection's keys, a frame must never go out on the next one.
-    const port = { ...connection.port, send: (frame: Uint8Array) => (link.detached ? undefined : connection.port.send(frame)) };
-    const link: Link = {
+    const port = { ...connection.port, send: (frame: Uint8Array) => (live.detached ? undefined : connection.port.send(frame)) };
+    const live: LiveConnection = {
       ...connection,
       control: new ControlChannel(connection.keys, port, 'receiver-to-sender', 'sender-to-receiver'),
       confirmed: false,
       detached: false,
     };
-    return link;
+    return live;
   }
 
-  private async handle(data: Uint8Array, link: Link): Promise<void> {
+  private async handle(data: Uint8Array, live: LiveConnection): Promise<void> {
     if (this.finished) return;
     const frame = decodeFrame(data);
-    if (!link.confirmed && frame.type !== 'hello' && frame.type !== 'error' && frame.type !== 'cancel') {
+    if (!live.confirmed && frame.type !== 'hello' && frame.type !== 'error' && frame.type !== 'cancel') {
       throw new VaultError('protocol_violation', `${frame.type} before key confirmation`);
     }
     switch (frame.type) {
       case 'hello':
-        return this.onHello(frame, link);
+        return this.onHello(frame, live);
       case 'manifest':
-        return this.onManifest(frame, link);
+        return this.onManifest(frame, live);
       case 'chunk':
-        return this.onChunk(frame, link);
+        return this.onChunk(frame, live);
       case 'file-end':
-        return this.onFileEnd(frame, link);
+        return this.onFileEnd(frame, live);
       case 'error':
       case 'cancel':
-        return this.fail(await link.control.peerError(frame), false);
+        return this.fail(await live.control.peerError(frame), false);
       default:
         throw new VaultError('protocol_violation', `receiver does not accept ${frame.type} frames`);
     }
   }
 
-  private async onHello(frame: ControlFrame, link: Link): Promise<void> {
-    if (link.confirmed) throw new VaultError('protocol_violation', 'second hello');
-    const { mac } = await link.control.open(frame, HelloSchema);
-    await verifyConfirmation(link.keys, 'sender', link.transcript, mac);
-    link.confirmed = true;
-    await link.control.send('hello', { mac: await confirmationMac(link.keys, 'receiver', link.transcript) });
+  private async onHello(frame: ControlFrame, live: LiveConnection): Promise<void> {
+    if (live.confirmed) throw new VaultError('protocol_violation', 'second hello');
+    const { mac } = await live.control.open(frame, HelloSchema);
+    await verifyConfirmation(live.keys, 'sender', live.transcript, mac);
+    live.confirmed = true;
+    await live.control.send('hello', { mac: await confirmationMac(live.keys, 'receiver', live.transcript) });
   }
 
-  private async onManifest(frame: ControlFrame, link: Link): Promise<void> {
-    const manifest = await link.control.open(frame, ManifestSchema, 'manifest_invalid');
+  private async onManifest(frame: ControlFrame, live: LiveConnection): Promise<void> {
+    const manifest = await live.control.open(frame, ManifestSchema, 'manifest_invalid');
     const epoch = manifest.epoch ?? 0;
     if (epoch <= this.epoch) throw new VaultError('protocol_violation', `manifest of epoch ${epoch} after epoch ${this.epoch}`);
-    if (this.manifest) return this.onResumedManifest(manifest, epoch, link);
+    if (this.manifest) return this.onResumedManifest(manifest, epoch, live);
     this.epoch = epoch;
     this.manifest = manifest;
     this.state = receiverTransition(this.state, { type: 'manifest', manifest });
@@ -219,7 +219,7 @@ export class ReceiveSession {
     const bytesTotal = manifest.files.reduce((sum, f) => sum + f.size, 0);
     this.progress = { bytesDone: 0, bytesTotal, filesDone: 0, filesTotal: manifest.files.length };
     this.options.onProgress?.({ ...this.progress });
-    await link.control.send('request', { files: manifest.files.map((f) => ({ fileId: f.fileId, fromIndex: 0 })) });
+    await live.control.send('request', { files: manifest.files.map((f) => ({ fileId: f.fileId, fromIndex: 0 })) });
   }
 
   /**
@@ -227,7 +227,7 @@ export class ReceiveSession {
    * is written, ask for the rest — the current file from its first missing chunk,
    * later files whole — and open the current file's stream under the new epoch's key.
    */
-  private async onResumedManifest(manifest: Manifest, epoch: number, link: Link): Promise<void> {
+  private async onResumedManifest(manifest: Manifest, epoch: number, live: LiveConnection): Promise<void> {
     if (!sameTransfer(manifest, this.manifest!)) throw new VaultError('manifest_invalid', 'a resumed connection offered a different transfer');
     this.epoch = epoch;
     await this.writes;
@@ -239,7 +239,7 @@ export class ReceiveSession {
     }
     const current = this.current;
     if (current) {
-      const key = await deriveFileKey(link.keys, current.id, epoch);
+      const key = await deriveFileKey(live.keys, current.id, epoch);
       current.opener = new StreamOpener(key, current.id, current.chunks, state.phase === 'receiving' && state.lastSeen);
     }
     const files = state.manifest.files.slice(state.fileIndex).map((f) => ({
@@ -247,16 +247,16 @@ export class ReceiveSession {
       fromIndex: current && current.file.fileId === f.fileId ? current.chunks : 0,
     }));
     this.options.onResumed?.({ epoch, bytesKept: this.progress.bytesDone });
-    await link.control.send('request', { files });
+    await live.control.send('request', { files });
   }
 
-  private async onChunk(frame: ChunkFrame, link: Link): Promise<void> {
+  private async onChunk(frame: ChunkFrame, live: LiveConnection): Promise<void> {
     // Chunks of the current file need no base64 of their id (a few thousand per GiB).
     const current = this.current;
     const fileId = current && sameBytes(current.id, frame.fileId) ? current.file.fileId : toBase64Url(frame.fileId);
     const size = frame.ciphertext.length - GCM_TAG_BYTES;
     this.state = receiverTransition(this.state, { type: 'chunk', fileId, last: frame.last, size });
-    const incoming = this.current ?? (this.current = await this.openFile(currentFile(this.state)!, link));
+    const incoming = this.current ?? (this.current = await this.openFile(currentFile(this.state)!, live));
     // Start decrypting now; hashing and writing happen in order in the second stage.
     const opened = incoming.opener.open(frame.index, frame.last, frame.ciphertext);
     opened.catch(() => {}); // observed by the write stage
@@ -272,14 +272,14 @@ export class ReceiveSession {
       // replaced by the resumed request.
       if (incoming.chunks % ACK_EVERY_CHUNKS === 0 && !frame.last) {
         this.ackedBytes = this.progress.bytesDone;
-        await link.control.send('ack', { fileId, received: incoming.bytes, verified: false }).catch(() => {});
+        await live.control.send('ack', { fileId, received: incoming.bytes, verified: false }).catch(() => {});
       }
     });
     this.writes.catch((error) => this.fail(error));
   }
 
-  private async onFileEnd(frame: ControlFrame, link: Link): Promise<void> {
-    const end = await link.control.open(frame, FileEndSchema);
+  private async onFileEnd(frame: ControlFrame, live: LiveConnection): Promise<void> {
+    const end = await live.control.open(frame, FileEndSchema);
     this.state = receiverTransition(this.state, { type: 'file-end', fileId: end.fileId });
     const incoming = this.current!;
     incoming.opener.finish();
@@ -295,15 +295,15 @@ export class ReceiveSession {
     this.options.onProgress?.({ ...this.progress });
     this.options.onFileVerified?.(received);
     this.ackedBytes = this.progress.bytesDone;
-    await link.control.send('ack', { fileId: end.fileId, received: incoming.file.size, verified: true }).catch(() => {});
+    await live.control.send('ack', { fileId: end.fileId, received: incoming.file.size, verified: true }).catch(() => {});
     if (this.state.phase === 'done') this.settle.resolve(this.received);
   }
 
-  private async openFile(file: ManifestFile, link: Link): Promise<IncomingFile> {
+  private async openFile(file: ManifestFile, live: LiveConnection): Promise<IncomingFile> {
     const id = fromBase64Url(file.fileId);
     const sink = this.options.createSink(file);
     sink.catch(() => {}); // a failure surfaces at the first write
-    const [key, hash] = await Promise.all([deriveFileKey(link.keys, id, this.epoch), createIncrementalSha256()]);
+    const [key, hash] = await Promise.all([deriveFileKey(live.keys, id, this.epoch), createIncrementalSha256()]);
     return { file, id, opener: new StreamOpener(key, id), hash, sink, chunks: 0, bytes: 0 };
   }
 }

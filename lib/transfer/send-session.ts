@@ -40,7 +40,7 @@ interface OutgoingFile {
   source: FileSource;
 }
 
-interface Link extends TransferConnection {
+interface LiveConnection extends TransferConnection {
   control: ControlChannel;
   confirmed: boolean;
   /** Set when this connection dropped: the transfer waits for the next one. */
@@ -60,7 +60,7 @@ interface Link extends TransferConnection {
 export class SendSession {
   readonly manifest: Manifest;
   private readonly files: Map<string, OutgoingFile>;
-  private link: Link;
+  private live: LiveConnection;
   private state: SenderState;
   private failure: VaultError | null = null;
   private incoming: Promise<void> = Promise.resolve();
@@ -93,7 +93,7 @@ export class SendSession {
     };
     this.state = initialSenderState(this.manifest);
     this.window = options.window ?? new FlowWindow();
-    this.link = this.attach(options);
+    this.live = this.attach(options);
     const total = this.manifest.files.reduce((sum, f) => sum + f.size, 0);
     this.progress = { bytesDone: 0, bytesTotal: total, filesDone: 0, filesTotal: this.manifest.files.length };
   }
@@ -118,12 +118,12 @@ export class SendSession {
    * read under the new connection's keys and state.
    */
   receive(data: Uint8Array, from?: FramePort): void {
-    const link = this.link;
-    if (from && from !== link.port) return;
+    const live = this.live;
+    if (from && from !== live.port) return;
     this.incoming = this.incoming
-      .then(() => (link === this.link && !link.lost ? this.handle(data, link) : undefined))
+      .then(() => (live === this.live && !live.lost ? this.handle(data, live) : undefined))
       .catch((error) => {
-        if (link === this.link && !link.lost) this.fail(error);
+        if (live === this.live && !live.lost) this.fail(error);
       });
   }
 
@@ -131,15 +131,15 @@ export class SendSession {
   fail(error: unknown, tellPeer = true): void {
     if (this.finished) return;
     this.failure = toVaultError(error);
-    if (tellPeer && !this.link.lost) void this.link.control.sendError(this.failure);
+    if (tellPeer && !this.live.lost) void this.live.control.sendError(this.failure);
     this.window.interrupt();
     this.notify();
   }
 
   /** The current connection dropped: `run` rejects with `error`, the transfer can resume. */
   interrupt(error: VaultError): void {
-    if (this.finished || this.link.lost) return;
-    this.link.lost = error;
+    if (this.finished || this.live.lost) return;
+    this.live.lost = error;
     this.window.interrupt();
     this.notify();
   }
@@ -148,15 +148,15 @@ export class SendSession {
   resume(connection: TransferConnection): void {
     if (this.finished) throw this.failure ?? new VaultError('protocol_violation', 'transfer already done');
     if (this.state.epoch >= MAX_EPOCH) throw new VaultError('connection_lost', 'too many resumptions');
-    this.link.lost ??= new VaultError('channel_closed', 'replaced by a new connection');
-    this.link = this.attach(connection);
+    this.live.lost ??= new VaultError('channel_closed', 'replaced by a new connection');
+    this.live = this.attach(connection);
     this.state = senderReconnected(this.state);
     this.notify();
   }
 
   async run(): Promise<TransferProgress> {
     try {
-      return await this.runOn(this.link);
+      return await this.runOn(this.live);
     } catch (error) {
       // The receiver's named error wins over what it caused here: a send waiting for the
       // channel to drain learns only that the channel then closed.
@@ -164,24 +164,24 @@ export class SendSession {
     }
   }
 
-  private async runOn(link: Link): Promise<TransferProgress> {
-    const { keys, transcript, control } = link;
+  private async runOn(live: LiveConnection): Promise<TransferProgress> {
+    const { keys, transcript, control } = live;
     await control.send('hello', { mac: await confirmationMac(keys, 'sender', transcript) });
     // Nothing about the files leaves before the receiver proved it holds K on this connection.
-    await this.until(link, () => link.confirmed);
+    await this.until(live, () => live.confirmed);
     await control.send('manifest', { ...this.manifest, epoch: this.state.epoch });
-    await this.until(link, () => this.state.phase !== 'awaiting-request');
+    await this.until(live, () => this.state.phase !== 'awaiting-request');
     const state = this.state;
     this.restartWindow(state.phase === 'sending' ? state.pending : new Map(), state.verified);
     if (state.epoch > 0) this.options.onResumed?.({ epoch: state.epoch, bytesKept: this.window.acknowledged });
     if (state.phase === 'sending') {
-      for (const [fileId, fromIndex] of state.pending) await this.sendFile(this.files.get(fileId)!, fromIndex, link);
+      for (const [fileId, fromIndex] of state.pending) await this.sendFile(this.files.get(fileId)!, fromIndex, live);
     }
-    await this.until(link, () => this.state.phase === 'done');
+    await this.until(live, () => this.state.phase === 'done');
     return { ...this.progress, bytesDone: this.progress.bytesTotal, filesDone: this.progress.filesTotal };
   }
 
-  private attach(connection: TransferConnection): Link {
+  private attach(connection: TransferConnection): LiveConnection {
     const control = new ControlChannel(connection.keys, connection.port, 'sender-to-receiver', 'receiver-to-sender');
     return { keys: connection.keys, port: connection.port, transcript: connection.transcript, control, confirmed: false, lost: null };
   }
@@ -199,9 +199,9 @@ export class SendSession {
     this.options.onProgress?.({ ...this.progress });
   }
 
-  private async sendFile({ id, fileId, source }: OutgoingFile, fromIndex: number, link: Link): Promise<void> {
+  private async sendFile({ id, fileId, source }: OutgoingFile, fromIndex: number, live: LiveConnection): Promise<void> {
     const { chunkSize } = this.manifest;
-    const sealer = new StreamSealer(await deriveFileKey(link.keys, id, this.state.epoch), id, fromIndex);
+    const sealer = new StreamSealer(await deriveFileKey(live.keys, id, this.state.epoch), id, fromIndex);
     // Hashed apart from the sending, usually before it began; a resumed file sends the same.
     const sha256 = source.sha256().catch((error: unknown) => {
       throw new VaultError('size_mismatch', `${source.path} could not be read whole: ${error instanceof Error ? error.message : String(error)}`);
@@ -209,39 +209,39 @@ export class SendSession {
     sha256.catch(() => {}); // awaited at file-end
     const reader = new ChunkReader(source, chunkSize, fromIndex);
     for (let index = fromIndex; index < reader.count; index++) {
-      this.throwIfStopped(link);
+      this.throwIfStopped(live);
       const plaintext = await reader.next();
       const last = index === reader.count - 1;
       const ciphertext = await sealer.seal(plaintext, last);
-      await this.window.waitFor(plaintext.length, () => this.failure !== null || link.lost !== null);
-      this.throwIfStopped(link);
-      await sendWithBackpressure(link.port, () => encodeChunkFrame(id, index, last, ciphertext, (this.frameBuffer ??= new Uint8Array(chunkSize + CHUNK_FRAME_OVERHEAD))));
+      await this.window.waitFor(plaintext.length, () => this.failure !== null || live.lost !== null);
+      this.throwIfStopped(live);
+      await sendWithBackpressure(live.port, () => encodeChunkFrame(id, index, last, ciphertext, (this.frameBuffer ??= new Uint8Array(chunkSize + CHUNK_FRAME_OVERHEAD))));
       this.window.sent(plaintext.length);
       this.sent += plaintext.length;
     }
-    this.throwIfStopped(link);
-    await link.control.send('file-end', { fileId, sha256: await sha256 });
+    this.throwIfStopped(live);
+    await live.control.send('file-end', { fileId, sha256: await sha256 });
   }
 
-  private async handle(data: Uint8Array, link: Link): Promise<void> {
+  private async handle(data: Uint8Array, live: LiveConnection): Promise<void> {
     if (this.failure) return;
     const frame = decodeFrame(data);
-    if (!link.confirmed && frame.type !== 'hello' && frame.type !== 'error' && frame.type !== 'cancel') {
+    if (!live.confirmed && frame.type !== 'hello' && frame.type !== 'error' && frame.type !== 'cancel') {
       throw new VaultError('protocol_violation', `${frame.type} before key confirmation`);
     }
     switch (frame.type) {
       case 'hello': {
-        if (link.confirmed) throw new VaultError('protocol_violation', 'second hello');
-        const { mac } = await link.control.open(frame, HelloSchema);
-        await verifyConfirmation(link.keys, 'receiver', link.transcript, mac);
-        link.confirmed = true;
+        if (live.confirmed) throw new VaultError('protocol_violation', 'second hello');
+        const { mac } = await live.control.open(frame, HelloSchema);
+        await verifyConfirmation(live.keys, 'receiver', live.transcript, mac);
+        live.confirmed = true;
         break;
       }
       case 'request':
-        this.state = senderTransition(this.state, { type: 'request', request: await link.control.open(frame, RequestSchema) });
+        this.state = senderTransition(this.state, { type: 'request', request: await live.control.open(frame, RequestSchema) });
         break;
       case 'ack': {
-        const ack = await link.control.open(frame, AckSchema);
+        const ack = await live.control.open(frame, AckSchema);
         this.state = senderTransition(this.state, { type: 'ack', ack });
         this.window.acked(ack.fileId, ack.received);
         this.progress.filesDone = this.state.verified.size;
@@ -251,7 +251,7 @@ export class SendSession {
       }
       case 'error':
       case 'cancel':
-        this.fail(await link.control.peerError(frame), false);
+        this.fail(await live.control.peerError(frame), false);
         return;
       default:
         throw new VaultError('protocol_violation', `sender does not accept ${frame.type} frames`);
@@ -259,10 +259,10 @@ export class SendSession {
     this.notify();
   }
 
-  private throwIfStopped(link: Link): void {
+  private throwIfStopped(live: LiveConnection): void {
     if (this.failure) throw this.failure;
-    if (link.lost) throw link.lost;
-    if (link !== this.link) throw new VaultError('channel_closed', 'the connection was replaced');
+    if (live.lost) throw live.lost;
+    if (live !== this.live) throw new VaultError('channel_closed', 'the connection was replaced');
   }
 
   private notify(): void {
@@ -270,9 +270,9 @@ export class SendSession {
   }
 
   /** Waits for a state change that satisfies `predicate`, or throws the failure. */
-  private async until(link: Link, predicate: () => boolean): Promise<void> {
+  private async until(live: LiveConnection, predicate: () => boolean): Promise<void> {
     for (;;) {
-      this.throwIfStopped(link);
+      this.throwIfStopped(live);
       if (predicate()) return;
       await new Promise<void>((resolve) => (this.wake = resolve));
     }

@@ -7,7 +7,7 @@ import { diskSinks } from '../../lib/cli/disk-sink';
 import { installWebRtc } from '../../lib/cli/node-rtc';
 import { diskReceiverHost } from '../../lib/cli/receive';
 import { pickFiles } from '../../lib/cli/send';
-import { lookupCode } from '../../lib/client/code-lookup';
+import { lookupCode } from '../../lib/client/api-client';
 import { ReceiverController } from '../../lib/client/receiver-controller';
 import { SenderController } from '../../lib/client/sender-controller';
 import type { SnapshotStore } from '../../lib/client/snapshot-store';
