@@ -62,6 +62,8 @@ export class OutgoingTransfer {
     public peerId: string,
     private readonly keys: OutgoingKeys,
     private readonly host: OutgoingHost,
+    /** Where its PeerLinks come from; tests give in-memory ones. */
+    private readonly openLink: typeof openPeerLink = openPeerLink,
   ) {}
 
   get token(): string | null {
@@ -85,7 +87,7 @@ export class OutgoingTransfer {
   /** The first connection: offer, and on open start the transfer. */
   async connect(): Promise<void> {
     try {
-      const opened = await openPeerLink({
+      const opened = await this.openLink({
         rtc: this.host.rtc(),
         initiator: true,
         resuming: false,
@@ -246,7 +248,7 @@ export class OutgoingTransfer {
     this.closeLink();
     this.dispatch({ type: 'offered', now: performance.now() });
     try {
-      const opened = await openPeerLink({
+      const opened = await this.openLink({
         rtc: this.host.rtc(),
         initiator: true,
         resuming: true,
