@@ -75,3 +75,16 @@ export function workerFileHasher(
     },
   );
 }
+
+/**
+ * Starts hashing every file now and reports each result as it comes; a file that cannot
+ * be read is not reported (its transfer fails, where the error is shown).
+ */
+export function hashEach(hasher: FileHasher, files: readonly Blob[], hashed: (index: number, sha256: string) => void): void {
+  files.forEach((file, index) => {
+    hasher.sha256(file).then(
+      (sha256) => hashed(index, sha256),
+      () => {},
+    );
+  });
+}

@@ -87,6 +87,33 @@ export const resumed = (roster: Roster, peerId: string, bytesKept: number) =>
       : r,
   );
 
+/** What one receiver's transfer reports; `completed` and `failed` are final. */
+export type TransferChange =
+  | { type: 'sending' }
+  | { type: 'progress'; progress: TransferProgress; speed: RateEstimate | null }
+  | { type: 'reconnecting'; attempt: number; maxAttempts: number }
+  | { type: 'resumed'; bytesKept: number }
+  | { type: 'completed'; progress: TransferProgress }
+  | { type: 'failed'; error: ShownError };
+
+/** A receiver's row after its transfer reported `change`. */
+export function changed(roster: Roster, peerId: string, change: TransferChange): Roster {
+  switch (change.type) {
+    case 'sending':
+      return sending(roster, peerId);
+    case 'progress':
+      return progressed(roster, peerId, change.progress, change.speed);
+    case 'reconnecting':
+      return reconnecting(roster, peerId, change.attempt, change.maxAttempts);
+    case 'resumed':
+      return resumed(roster, peerId, change.bytesKept);
+    case 'completed':
+      return completed(roster, peerId, change.progress);
+    case 'failed':
+      return failed(roster, peerId, change.error);
+  }
+}
+
 /** The receiver's signaling reconnected: same transfer, new peer id. */
 export function renamed(roster: Roster, from: string, to: string): Roster {
   if (!find(roster, from) || find(roster, to)) return roster;
