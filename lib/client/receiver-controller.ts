@@ -2,13 +2,14 @@ import { CodeReceiverSession, type TypedCode } from '../codes/code-session';
 import { toBase64Url } from '../protocol/base64url';
 import { decodeLinkKey, deriveSessionKeys, type SessionKeys } from '../crypto/keys';
 import { randomBytes } from '../crypto/webcrypto';
-import { isTransferErrorCode, isVaultError, USER_MESSAGES, VaultError } from '../protocol/errors';
+import { USER_MESSAGES, VaultError } from '../protocol/errors';
 import type { Peer, PeerJoined, PeerLeft, SignalPlaintext } from '../protocol/signaling';
 import { rtcSettings, type RtcSettings } from '../rtc/peer-link';
 import { SignalingClient } from '../rtc/signaling-client';
 import { shownError } from './errors';
 import { answerWithPeerLink, type OpenConnection } from './answer-connection';
 import { IncomingTransfer } from './incoming-transfer';
+import { abortForPeer } from './peer-abort';
 import type { ReceiverHost } from './receiver-host';
 import { abortDetail, SENDER_LEFT, senderLeftError } from './receiver-texts';
 import { SnapshotStore } from './snapshot-store';
@@ -241,13 +242,10 @@ export class ReceiverController {
     const connected = this.transfer?.connected ?? false;
     this.phase = 'error';
     const closed = this.transfer?.stop(error) ?? Promise.resolve();
-    // Before the channel opens the sender can only learn why over signaling. Then a
-    // receiver with a wrong key or a failed transfer leaves, freeing the link's slot.
+    // Then a receiver with a wrong key or a failed transfer leaves, freeing the link's slot.
     const signaling = this.signaling;
-    const notify =
-      this.sender && !connected && isVaultError(error) && isTransferErrorCode(error.code) && !this.peerAborted
-        ? signaling?.send(this.sender, { type: 'abort', data: { code: error.code } })
-        : undefined;
+    const code = this.sender ? abortForPeer(error, connected, this.peerAborted) : null;
+    const notify = code ? signaling?.send(this.sender!, { type: 'abort', data: { code } }) : undefined;
     const told = Promise.resolve(notify)
       .catch(() => {})
       .finally(() => signaling?.close());
