@@ -1,7 +1,7 @@
 import * as polyfill from 'node-datachannel/polyfill';
 
 // WebRTC for Node: libdatachannel's W3C-style classes stand in for the browser's, so
-// lib/rtc's PeerLink and channel port run unchanged in the command-line peer.
+// lib/rtc's RtcPeer and channel port run unchanged in the command-line peer.
 
 /** Events about our own candidates, held back by an offerer until it has the answer. */
 const HELD_EVENTS = new Set(['icecandidate', 'icegatheringstatechange']);

@@ -2,8 +2,8 @@ import type { Ephemeral } from '../crypto/ephemeral';
 import type { VaultError } from '../protocol/errors';
 import type { SignalPlaintext } from '../protocol/signaling';
 import { channelPort, type ChannelPort } from '../rtc/channel-port';
-import { openPeerLink } from '../rtc/open-peer-link';
-import type { Handshake, RtcSettings } from '../rtc/peer-link';
+import { openRtcPeer } from '../rtc/open-rtc-peer';
+import type { Handshake, RtcSettings } from '../rtc/rtc-peer';
 import type { SignalBody } from '../rtc/signaling-client';
 
 // The receiver's side of each connection attempt: it answers the sender's sealed offer.
@@ -37,10 +37,10 @@ export interface ConnectionRequest {
  */
 export type OpenConnection = (request: ConnectionRequest) => Promise<{ connection: PeerConnection; ephemeral: Ephemeral } | null>;
 
-/** The real thing: openPeerLink answering with the ICE settings of the latest join, its channel as a ChannelPort. */
-export function answerWithPeerLink(rtc: () => RtcSettings): OpenConnection {
+/** The real thing: openRtcPeer answering with the ICE settings of the latest join, its channel as a ChannelPort. */
+export function answerWithRtcPeer(rtc: () => RtcSettings): OpenConnection {
   return async ({ events, ...request }) => {
-    const opened = await openPeerLink({
+    const opened = await openRtcPeer({
       ...request,
       rtc: rtc(),
       initiator: false,
@@ -49,6 +49,6 @@ export function answerWithPeerLink(rtc: () => RtcSettings): OpenConnection {
         return { signal, failed, open: (channel, _maxMessageSize, handshake) => open(channelPort(channel), handshake) };
       },
     });
-    return opened && { connection: opened.link, ephemeral: opened.ephemeral };
+    return opened && { connection: opened.peer, ephemeral: opened.ephemeral };
   };
 }

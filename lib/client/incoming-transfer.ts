@@ -4,7 +4,7 @@ import { VaultError } from '../protocol/errors';
 import type { Manifest } from '../protocol/messages';
 import type { SignalPlaintext } from '../protocol/signaling';
 import type { ChannelPort } from '../rtc/channel-port';
-import type { Handshake } from '../rtc/peer-link';
+import type { Handshake } from '../rtc/rtc-peer';
 import type { SignalBody } from '../rtc/signaling-client';
 import { emptyProgress, type TransferProgress } from '../transfer/progress';
 import { RateMeter, type RateEstimate } from '../transfer/rate-meter';

@@ -4,8 +4,8 @@ import { connectionKeysFor, type SessionKeys } from '../crypto/keys';
 import { isVaultError, USER_MESSAGES, VaultError } from '../protocol/errors';
 import type { PeerLeft, SignalPlaintext } from '../protocol/signaling';
 import { channelPort, type ChannelPort } from '../rtc/channel-port';
-import { openPeerLink } from '../rtc/open-peer-link';
-import type { Handshake, PeerLink, RtcSettings } from '../rtc/peer-link';
+import { openRtcPeer } from '../rtc/open-rtc-peer';
+import type { Handshake, RtcPeer, RtcSettings } from '../rtc/rtc-peer';
 import type { SignalBody } from '../rtc/signaling-client';
 import { chunkSizeFor } from '../transfer/chunking';
 import type { FileSource } from '../transfer/file-source';
@@ -44,7 +44,7 @@ type Stage = 'connecting' | 'sending' | 'reconnecting' | 'over';
  */
 export class OutgoingTransfer {
   private stage: Stage = 'connecting';
-  private link: PeerLink | null = null;
+  private peer: RtcPeer | null = null;
   private port: ChannelPort | null = null;
   private session: SendSession | null = null;
   private readonly meter = new RateMeter();
@@ -62,8 +62,8 @@ export class OutgoingTransfer {
     public peerId: string,
     private readonly keys: OutgoingKeys,
     private readonly host: OutgoingHost,
-    /** Where its PeerLinks come from; tests give in-memory ones. */
-    private readonly openLink: typeof openPeerLink = openPeerLink,
+    /** Where its RtcPeers come from; tests give in-memory ones. */
+    private readonly openLink: typeof openRtcPeer = openRtcPeer,
   ) {}
 
   get token(): string | null {
@@ -95,13 +95,13 @@ export class OutgoingTransfer {
         events: (ephemeral) => ({
           signal: (body) => this.host.signal(this.peerId, body),
           open: (channel, maxMessageSize, handshake) => void this.opened(channel, maxMessageSize, ephemeral, handshake),
-          failed: (error) => (this.session ? this.lost(error, { link }) : this.fail(error)),
+          failed: (error) => (this.session ? this.lost(error, { peer }) : this.fail(error)),
         }),
       });
       if (!opened) return;
-      const link = (this.link = opened.link);
+      const peer = (this.peer = opened.peer);
       this.dispatch({ type: 'offered', now: performance.now() });
-      await link.start();
+      await peer.start();
     } catch (error) {
       this.fail(error);
     }
@@ -110,7 +110,7 @@ export class OutgoingTransfer {
   /** A signal from the receiver: its answer and candidates, or its sealed abort. */
   signalled(message: SignalPlaintext): void {
     if (message.type === 'answer' && message.data.token) this.ownToken ??= message.data.token;
-    if (message.type !== 'abort') return void this.link?.handle(message);
+    if (message.type !== 'abort') return void this.peer?.handle(message);
     this.peerAborted = true;
     const { code } = message.data;
     this.fail(new VaultError(code, USER_MESSAGES[code]), abortDetail(code, this.started));
@@ -122,8 +122,8 @@ export class OutgoingTransfer {
    */
   asked(token: string, attempt: number): void {
     if (this.ownToken !== null && this.ownToken !== token) return;
-    const link = !this.session ? 'none' : this.port ? 'open' : 'restoring';
-    this.dispatch({ type: 'asked', attempt, now: performance.now(), link });
+    const channel = !this.session ? 'none' : this.port ? 'open' : 'restoring';
+    this.dispatch({ type: 'asked', attempt, now: performance.now(), channel });
   }
 
   /** The server says the receiver left; `lost` (a signaling timeout) may come back and resume. */
@@ -169,7 +169,7 @@ export class OutgoingTransfer {
     this.clearTimer();
     const close = () => {
       this.port?.close();
-      this.link?.close();
+      this.peer?.close();
     };
     if (lingerMs > 0) setTimeout(close, lingerMs);
     else close();
@@ -231,10 +231,10 @@ export class OutgoingTransfer {
    * PeerConnection continues it under the next key epoch, a bounded number of times.
    * `via` names the connection that reported it, so a stale report from a replaced one is ignored.
    */
-  private lost(error: unknown, via: { port?: ChannelPort; link?: PeerLink }): void {
+  private lost(error: unknown, via: { port?: ChannelPort; peer?: RtcPeer }): void {
     const session = this.session;
     if (this.stage === 'over' || !session || session.finished) return;
-    if ((via.port && via.port !== this.port) || (via.link && via.link !== this.link)) return;
+    if ((via.port && via.port !== this.port) || (via.peer && via.peer !== this.peer)) return;
     if (this.left) return this.fail(new VaultError('peer_left', RECEIVER_LEFT), RECEIVER_LEFT);
     session.interrupt(isVaultError(error) ? error : new VaultError('channel_closed', String(error)));
     this.closeLink();
@@ -252,35 +252,35 @@ export class OutgoingTransfer {
         rtc: this.host.rtc(),
         initiator: true,
         resuming: true,
-        wanted: () => this.stage !== 'over' && !this.link,
+        wanted: () => this.stage !== 'over' && !this.peer,
         events: (ephemeral) => ({
           signal: (body) => this.host.signal(this.peerId, body),
           // Same two peers, so the first connection's chunk size still fits.
-          open: (channel, _maxMessageSize, handshake) => void this.resumeOver(link, channel, ephemeral, handshake),
-          failed: (error) => this.lost(error, { link }),
+          open: (channel, _maxMessageSize, handshake) => void this.resumeOver(peer, channel, ephemeral, handshake),
+          failed: (error) => this.lost(error, { peer }),
         }),
       });
       if (!opened) return;
-      const link = (this.link = opened.link);
-      await link.start();
+      const peer = (this.peer = opened.peer);
+      await peer.start();
     } catch (error) {
       this.lost(error, {});
     }
   }
 
   /** The new channel is open: keys as for the first, then the session continues over it. */
-  private async resumeOver(link: PeerLink, channel: RTCDataChannel, ephemeral: Ephemeral, handshake: Handshake): Promise<void> {
+  private async resumeOver(peer: RtcPeer, channel: RTCDataChannel, ephemeral: Ephemeral, handshake: Handshake): Promise<void> {
     const session = this.session!;
     try {
       const keyed = await this.keyed(ephemeral, handshake);
-      if (this.stage === 'over' || this.link !== link || session.finished) return channel.close();
+      if (this.stage === 'over' || this.peer !== peer || session.finished) return channel.close();
       const port = (this.port = channelPort(channel));
       session.resume({ ...keyed, port });
       port.onFrame((frame) => session.receive(frame, port));
       port.onClose((error) => this.lost(error, { port }));
       await this.run(session, port);
     } catch (error) {
-      this.lost(error, { link });
+      this.lost(error, { peer });
     }
   }
 
@@ -328,8 +328,8 @@ export class OutgoingTransfer {
         return void this.offer();
       case 'restart':
         // It never got a channel: start its connection over.
-        this.link?.close();
-        this.link = null;
+        this.peer?.close();
+        this.peer = null;
         return void this.connect();
       case 'drop':
         return this.lost(new VaultError('channel_closed', 'the recipient lost the connection'), {});
@@ -339,11 +339,11 @@ export class OutgoingTransfer {
   }
 
   private closeLink(): void {
-    const { port, link } = this;
+    const { port, peer } = this;
     this.port = null;
-    this.link = null;
+    this.peer = null;
     port?.close();
-    link?.close();
+    peer?.close();
   }
 
   private clearTimer(): void {

@@ -4,10 +4,10 @@ import { decodeLinkKey, deriveSessionKeys, type SessionKeys } from '../crypto/ke
 import { randomBytes } from '../crypto/webcrypto';
 import { USER_MESSAGES, VaultError } from '../protocol/errors';
 import type { Peer, PeerJoined, PeerLeft, SignalPlaintext } from '../protocol/signaling';
-import { rtcSettings, type RtcSettings } from '../rtc/peer-link';
+import { rtcSettings, type RtcSettings } from '../rtc/rtc-peer';
 import { SignalingClient } from '../rtc/signaling-client';
 import { shownError } from './errors';
-import { answerWithPeerLink, type OpenConnection } from './answer-connection';
+import { answerWithRtcPeer, type OpenConnection } from './answer-connection';
 import { IncomingTransfer } from './incoming-transfer';
 import { abortForPeer } from './peer-abort';
 import type { ReceiverHost } from './receiver-host';
@@ -46,7 +46,7 @@ export class ReceiverController {
     private readonly host: ReceiverHost,
     /** Given instead of a link key: K comes from the code's PAKE with the sender. */
     private readonly code: TypedCode | null = null,
-    private readonly open: OpenConnection = answerWithPeerLink(() => this.rtc),
+    private readonly open: OpenConnection = answerWithRtcPeer(() => this.rtc),
   ) {}
 
   async start(): Promise<void> {

@@ -3,7 +3,7 @@ import { deriveSessionKeys, encodeLinkKey, generateLinkKey } from '../crypto/key
 import { VaultError } from '../protocol/errors';
 import type { PakeMessage } from '../protocol/pake';
 import type { Peer, PeerJoined, PeerLeft, SignalPlaintext } from '../protocol/signaling';
-import { rtcSettings, type RtcSettings } from '../rtc/peer-link';
+import { rtcSettings, type RtcSettings } from '../rtc/rtc-peer';
 import { SignalingClient } from '../rtc/signaling-client';
 import { fileSourceFromBlob } from '../transfer/file-source';
 import { emptyProgress, type TransferProgress } from '../transfer/progress';

@@ -37,10 +37,10 @@ export type ReconnectEvent =
   /** Sender: an offer went out. */
   | { type: 'offered'; now: number }
   /**
-   * Sender: the receiver asked for an offer with its attempt number. `link` is how the
+   * Sender: the receiver asked for an offer with its attempt number. `channel` is how the
    * sender's side stands: no transfer yet, a channel open, or restoring a drop.
    */
-  | { type: 'asked'; attempt: number; now: number; link: 'none' | 'open' | 'restoring' }
+  | { type: 'asked'; attempt: number; now: number; channel: 'none' | 'open' | 'restoring' }
   /** The transfer continues over a new connection. */
   | { type: 'resumed' };
 
@@ -99,8 +99,8 @@ export function reconnect(state: ReconnectState, event: ReconnectEvent): Reconne
     case 'asked': {
       const retry = event.attempt > state.askedAttempt;
       const next = { ...state, askedAttempt: event.attempt };
-      if (event.link === 'none') return { state: next, effects: [{ type: 'restart' }] };
-      if (event.link === 'open') return { state: next, effects: [{ type: 'drop' }] };
+      if (event.channel === 'none') return { state: next, effects: [{ type: 'restart' }] };
+      if (event.channel === 'open') return { state: next, effects: [{ type: 'drop' }] };
       // Already restoring: a fresh offer stands, unless the receiver says its side of it
       // failed (a later attempt number); an old one is replaced.
       const stale = event.now - state.offeredAt > OFFER_FRESH_MS;

@@ -20,7 +20,7 @@ import { memoryFileSource } from '../../support/memory-file-source';
 import { memoryPortPair } from '../../support/memory-port';
 
 // IncomingTransfer against a real SendSession, over in-memory ports handed out by a fake
-// PeerLink: the fake answers each offer with the receiver's ephemeral key and "opens"
+// RtcPeer: the fake answers each offer with the receiver's ephemeral key and "opens"
 // a channel, so keying, the engine bridge and resumption run as they do in a browser.
 
 const SESSION = 'session-under-test-000';
@@ -101,7 +101,7 @@ function harness(data: Uint8Array, options: { dropAtChunk?: number; answerAsks?:
     release: () => {},
   };
 
-  // The fake PeerLink: an offer makes a channel, the sealed answer carries our key.
+  // The fake RtcPeer: an offer makes a channel, the sealed answer carries our key.
   const open: OpenConnection = async ({ events, wanted, token }) => {
     const ephemeral = await createEphemeral();
     if (!wanted()) return null;

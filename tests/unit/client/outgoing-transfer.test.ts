@@ -6,8 +6,8 @@ import { connectionKeysFor, deriveSessionKeys, generateLinkKey } from '../../../
 import { VaultError } from '../../../lib/protocol/errors';
 import { OutgoingTransfer, type OutgoingHost, type OutgoingKeys } from '../../../lib/client/outgoing-transfer';
 import type { TransferChange } from '../../../lib/client/receiver-roster';
-import type { PeerLinkRequest } from '../../../lib/rtc/open-peer-link';
-import type { PeerLink, PeerLinkEvents } from '../../../lib/rtc/peer-link';
+import type { RtcPeerRequest } from '../../../lib/rtc/open-rtc-peer';
+import type { RtcPeer, RtcPeerEvents } from '../../../lib/rtc/rtc-peer';
 import type { SignalBody } from '../../../lib/rtc/signaling-client';
 import { createMemorySink } from '../../../lib/storage/memory-sink';
 import { MAX_RESUME_ATTEMPTS, resumeDelayMs } from '../../../lib/transfer/reconnect-machine';
@@ -22,7 +22,7 @@ const RECEIVER_FP = ['sha-256 cc:dd'];
 const MAX_MESSAGE = 4096;
 
 /**
- * A PeerLink without WebRTC: `open()` hands the transfer a DataChannel over an
+ * A RtcPeer without WebRTC: `open()` hands the transfer a DataChannel over an
  * in-memory port pair whose other end the test's receiver reads; `kill()` ends that
  * channel as a dead network does (nothing more delivered, then `close`).
  */
@@ -32,9 +32,9 @@ class FakeLink {
   readonly handled: unknown[] = [];
   private channel: FakeChannel | null = null;
   constructor(
-    readonly request: PeerLinkRequest,
+    readonly request: RtcPeerRequest,
     readonly ephemeral: Ephemeral,
-    readonly events: PeerLinkEvents,
+    readonly events: RtcPeerEvents,
     private readonly onStart: () => void,
   ) {}
   async start() {
@@ -105,7 +105,7 @@ async function setup(data: Uint8Array = randomBytes(256 * 1024)) {
   const keys: OutgoingKeys = { linkKey, session: await deriveSessionKeys(linkKey, SESSION) };
   const changes: TransferChange[] = [];
   const signals: SignalBody[] = [];
-  const links: FakeLink[] = [];
+  const peers: FakeLink[] = [];
   let linkStarted: () => void = () => {};
   const host: OutgoingHost = {
     rtc: () => ({ iceServers: [] }),
@@ -113,21 +113,21 @@ async function setup(data: Uint8Array = randomBytes(256 * 1024)) {
     files: () => [memoryFileSource('docs/a.bin', data)],
     changed: (_transfer, change) => void changes.push(change),
   };
-  const openLink = async (request: PeerLinkRequest) => {
+  const openLink = async (request: RtcPeerRequest) => {
     const ephemeral = await createEphemeral();
     if (!request.wanted()) return null;
-    const link = new FakeLink(request, ephemeral, request.events(ephemeral), () => linkStarted());
-    links.push(link);
-    return { link: link as unknown as PeerLink, ephemeral };
+    const peer = new FakeLink(request, ephemeral, request.events(ephemeral), () => linkStarted());
+    peers.push(peer);
+    return { peer: peer as unknown as RtcPeer, ephemeral };
   };
   const transfer = new OutgoingTransfer('receiver-1', keys, host, openLink);
-  /** The `count`th link, once the transfer holds it and started it. */
+  /** The `count`th peer, once the transfer holds it and started it. */
   const nextLink = (count: number) =>
     new Promise<FakeLink>((resolve) => {
-      const check = () => (links[count - 1]?.started ? resolve(links[count - 1]!) : (linkStarted = check));
+      const check = () => (peers[count - 1]?.started ? resolve(peers[count - 1]!) : (linkStarted = check));
       check();
     });
-  return { transfer, changes, signals, links, nextLink, data };
+  return { transfer, changes, signals, peers, nextLink, data };
 }
 
 /** The test's receiver: a ReceiveSession in memory, as the receive Worker runs one. */
@@ -154,10 +154,10 @@ describe('OutgoingTransfer', () => {
   it('offers, keys the connection, sends every file and reports sending, progress and completed', async () => {
     const { transfer, changes, nextLink, data } = await setup();
     void transfer.connect();
-    const link = await nextLink(1);
-    expect(link.started).toBe(true);
-    expect(link.request).toMatchObject({ initiator: true, resuming: false });
-    const receiver = receiverOn(await link.open());
+    const peer = await nextLink(1);
+    expect(peer.started).toBe(true);
+    expect(peer.request).toMatchObject({ initiator: true, resuming: false });
+    const receiver = receiverOn(await peer.open());
     const [received] = await receiver.session.done;
     expect(Buffer.compare(Buffer.from(await received!.blob.arrayBuffer()), Buffer.from(data))).toBe(0);
     await until(() => changes.some((c) => c.type === 'completed'));
@@ -166,7 +166,7 @@ describe('OutgoingTransfer', () => {
     expect(transfer.connecting).toBe(false);
   });
 
-  it('restores a dropped channel over a new link with fresh keys, continuing from what the receiver kept', async () => {
+  it('restores a dropped channel over a new peer with fresh keys, continuing from what the receiver kept', async () => {
     const { transfer, changes, nextLink, data } = await setup();
     void transfer.connect();
     const first = await nextLink(1);
@@ -206,14 +206,14 @@ describe('OutgoingTransfer', () => {
     expect(changes.at(-1)).toMatchObject({ type: 'failed', error: { code: 'connection_lost' } });
   });
 
-  it('before the channel opens, a failure is told to the receiver by sealed abort, and a link that failed is not retried', async () => {
-    const { transfer, changes, signals, nextLink, links } = await setup();
+  it('before the channel opens, a failure is told to the receiver by sealed abort, and a peer that failed is not retried', async () => {
+    const { transfer, changes, signals, nextLink, peers } = await setup();
     void transfer.connect();
     (await nextLink(1)).events.failed(new VaultError('no_route', 'no path in this test'));
     expect(changes).toEqual([{ type: 'failed', error: expect.objectContaining({ code: 'no_route' }) }]);
     expect(signals).toEqual([{ type: 'abort', data: { code: 'no_route' } }]);
-    expect(links[0]!.closed).toBe(true);
-    expect(links).toHaveLength(1);
+    expect(peers[0]!.closed).toBe(true);
+    expect(peers).toHaveLength(1);
   });
 
   it("a receiver's sealed abort fails it with the receiver's code, and nothing is sent back", async () => {
@@ -228,12 +228,12 @@ describe('OutgoingTransfer', () => {
   it('stopped by the sender: the receiver is told (cancelled), and later reports are ignored', async () => {
     const { transfer, changes, signals, nextLink } = await setup();
     void transfer.connect();
-    const link = await nextLink(1);
+    const peer = await nextLink(1);
     expect(transfer.stop()).toBe(true);
     expect(transfer.stop()).toBe(false);
     expect(signals).toEqual([{ type: 'abort', data: { code: 'cancelled' } }]);
-    expect(link.closed).toBe(true);
-    link.events.failed(new VaultError('no_route', 'too late'));
+    expect(peer.closed).toBe(true);
+    peer.events.failed(new VaultError('no_route', 'too late'));
     expect(changes).toEqual([]);
   });
 

@@ -22,7 +22,7 @@ const wrong: [string, string, RegExp][] = [
   ['lib/crypto/x.ts', "import { x } from '../transfer/port';", /lib\/crypto builds on lib\/protocol alone/],
   ['lib/crypto/x.ts', "import { x } from '../codes/short-code';", /lib\/crypto builds on lib\/protocol alone/],
   ['lib/crypto/x.ts', "import { x } from 'react';", /no React, Next or WebRTC/],
-  ['lib/transfer/x.ts', "import { x } from '../rtc/peer-link';", /lib\/transfer is state machines/],
+  ['lib/transfer/x.ts', "import { x } from '../rtc/rtc-peer';", /lib\/transfer is state machines/],
   ['lib/transfer/x.ts', "import type { x } from '../client/receiver-controller';", /lib\/transfer is state machines/],
   ['lib/transfer/x.ts', "import { x } from '../cli/main';", /lib\/transfer is state machines/],
   ['lib/transfer/x.ts', "import { x } from '../signaling/socket-server';", /lib\/transfer is state machines/],

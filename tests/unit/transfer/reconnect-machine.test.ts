@@ -56,20 +56,20 @@ describe('reconnect machine', () => {
   });
 
   it("a sender keeps a fresh offer when asked again, but replaces it on the receiver's later attempt or once stale", () => {
-    const restoring = run(reconnectStart('sender'), { type: 'dropped' }, { type: 'offered', now: 1_000 }, { type: 'asked', attempt: 1, now: 1_100, link: 'restoring' });
+    const restoring = run(reconnectStart('sender'), { type: 'dropped' }, { type: 'offered', now: 1_000 }, { type: 'asked', attempt: 1, now: 1_100, channel: 'restoring' });
     expect(restoring.effects).toEqual([{ type: 'offer' }]); // attempt 1 is news
-    const again = reconnect(restoring.state, { type: 'asked', attempt: 1, now: 1_200, link: 'restoring' });
+    const again = reconnect(restoring.state, { type: 'asked', attempt: 1, now: 1_200, channel: 'restoring' });
     expect(again.effects).toEqual([]);
-    expect(reconnect(again.state, { type: 'asked', attempt: 2, now: 1_300, link: 'restoring' }).effects).toEqual([{ type: 'offer' }]);
-    expect(reconnect(again.state, { type: 'asked', attempt: 1, now: 1_000 + OFFER_FRESH_MS + 1, link: 'restoring' }).effects).toEqual([{ type: 'offer' }]);
+    expect(reconnect(again.state, { type: 'asked', attempt: 2, now: 1_300, channel: 'restoring' }).effects).toEqual([{ type: 'offer' }]);
+    expect(reconnect(again.state, { type: 'asked', attempt: 1, now: 1_000 + OFFER_FRESH_MS + 1, channel: 'restoring' }).effects).toEqual([{ type: 'offer' }]);
   });
 
   it('a sender asked with no transfer yet starts over; with its channel open, takes it as dropped; either way it remembers the attempt', () => {
-    const none = reconnect(reconnectStart('sender'), { type: 'asked', attempt: 1, now: 0, link: 'none' });
+    const none = reconnect(reconnectStart('sender'), { type: 'asked', attempt: 1, now: 0, channel: 'none' });
     expect(none.effects).toEqual([{ type: 'restart' }]);
     expect(none.state.askedAttempt).toBe(1);
-    const open = reconnect(none.state, { type: 'asked', attempt: 1, now: 0, link: 'open' });
+    const open = reconnect(none.state, { type: 'asked', attempt: 1, now: 0, channel: 'open' });
     expect(open.effects).toEqual([{ type: 'drop' }]);
-    expect(reconnect(open.state, { type: 'asked', attempt: 1, now: 0, link: 'restoring' }).effects).toEqual([]);
+    expect(reconnect(open.state, { type: 'asked', attempt: 1, now: 0, channel: 'restoring' }).effects).toEqual([]);
   });
 });

@@ -18,7 +18,7 @@ const DISCONNECTED_GRACE_MS = 4_000;
 /** How long after gathering completed a candidate may still be reported. */
 const GATHERING_SETTLE_MS = 500;
 
-export interface PeerLinkOptions {
+export interface RtcPeerOptions {
   /** How long the channel may take to open; a resumption uses a shorter one. */
   connectTimeoutMs?: number;
   /** Sent in the sealed answer so the sender knows this receiver again under a new peer id. */
@@ -36,7 +36,7 @@ export function rtcSettings(joined: RtcSettings): RtcSettings {
   return { iceServers: joined.iceServers, iceTransportPolicy: joined.iceTransportPolicy };
 }
 
-export interface PeerLinkEvents {
+export interface RtcPeerEvents {
   signal(body: SignalBody): void;
   open(channel: RTCDataChannel, maxMessageSize: number, handshake: Handshake): void;
   failed(error: VaultError): void;
@@ -55,7 +55,7 @@ export interface Handshake {
   certificateChecked: Promise<void>;
 }
 
-export class PeerLink {
+export class RtcPeer {
   private readonly pc: RTCPeerConnection;
   private readonly pendingIce: RTCIceCandidateInit[] = [];
   private readonly timer: ReturnType<typeof setTimeout>;
@@ -75,8 +75,8 @@ export class PeerLink {
     settings: RtcSettings,
     private readonly initiator: boolean,
     private readonly localDh: string,
-    private readonly events: PeerLinkEvents,
-    private readonly options: PeerLinkOptions = {},
+    private readonly events: RtcPeerEvents,
+    private readonly options: RtcPeerOptions = {},
   ) {
     this.pc = new RTCPeerConnection({ iceServers: settings.iceServers, iceTransportPolicy: settings.iceTransportPolicy ?? 'all' });
     this.pc.onicecandidate = ({ candidate }) => {

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installWebRtc } from '../../lib/cli/node-rtc';
-import { PeerLink } from '../../lib/rtc/peer-link';
+import { RtcPeer } from '../../lib/rtc/rtc-peer';
 import type { SignalPlaintext } from '../../lib/protocol/signaling';
 import type { SignalBody } from '../../lib/rtc/signaling-client';
 
-// Two PeerLinks over libdatachannel (the CLI's WebRTC) on loopback, with signaling that
+// Two RtcPeers over libdatachannel (the CLI's WebRTC) on loopback, with signaling that
 // is slow for the answer: the answerer's candidates go at once, its answer a second
 // later. The answerer must not be able to start DTLS with the offerer before the
 // offerer holds the answer's fingerprint (libdatachannel's DTLS server would refuse the
@@ -17,13 +17,13 @@ beforeAll(() => installWebRtc('127.0.0.1'));
 
 function pair(answerDelayMs: number) {
   const opened: Promise<number>[] = [];
-  const links: PeerLink[] = [];
-  const deliver = (to: PeerLink, body: SignalBody) => void to.handle({ ...body, seq: 0 } as SignalPlaintext);
-  const make = (initiator: boolean, peer: () => PeerLink) => {
+  const peers: RtcPeer[] = [];
+  const deliver = (to: RtcPeer, body: SignalBody) => void to.handle({ ...body, seq: 0 } as SignalPlaintext);
+  const make = (initiator: boolean, peer: () => RtcPeer) => {
     let open!: (size: number) => void;
     let failed!: (error: Error) => void;
     opened.push(new Promise<number>((resolve, reject) => ((open = resolve), (failed = reject))));
-    return new PeerLink(
+    return new RtcPeer(
       { iceServers: [] },
       initiator,
       DH,
@@ -38,21 +38,21 @@ function pair(answerDelayMs: number) {
       { connectTimeoutMs: 8_000 },
     );
   };
-  links.push(
-    make(true, () => links[1]!),
-    make(false, () => links[0]!),
+  peers.push(
+    make(true, () => peers[1]!),
+    make(false, () => peers[0]!),
   );
-  return { links, opened: Promise.all(opened) };
+  return { peers, opened: Promise.all(opened) };
 }
 
-describe('PeerLink over libdatachannel', () => {
+describe('RtcPeer over libdatachannel', () => {
   it.each([0, 1_000])('opens the channel when the answer arrives %i ms after the answerer is ready', async (delay) => {
-    const { links, opened } = pair(delay);
-    await links[0]!.start();
+    const { peers, opened } = pair(delay);
+    await peers[0]!.start();
     try {
       expect(await opened).toEqual([262144, 262144]);
     } finally {
-      for (const link of links) link.close();
+      for (const peer of peers) peer.close();
     }
   });
 });
