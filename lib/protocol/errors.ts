@@ -54,6 +54,7 @@ export const TRANSFER_ERROR_CODES = [
   'wrong_code', // a short code's PAKE failed: wrong words; the sender closes the session
   'declined', // the recipient was shown the file list and said no (or could not be asked)
   'path_refused', // the recipient will not write a path: a hidden name, or a folder that is a link or a file
+  'record_invalid', // a receiver's saved resume record (storage or disk) is malformed or inconsistent: never used
 ] as const;
 export type TransferErrorCode = (typeof TRANSFER_ERROR_CODES)[number];
 
@@ -123,4 +124,5 @@ export const USER_MESSAGES: Record<VaultErrorCode, string> = {
   declined: 'The recipient declined the files. Nothing was written.',
   path_refused:
     'The recipient refused a file’s path (a hidden name starting with a dot, or a folder that is a link or a file on their side). Nothing was written.',
+  record_invalid: 'The saved state of an interrupted transfer is damaged and cannot be continued.',
 };
