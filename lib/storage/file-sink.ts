@@ -22,4 +22,15 @@ export function inertBlob(blob: Blob): Blob {
   return blob.slice(0, blob.size, RECEIVED_TYPE);
 }
 
-export type SinkFactory = (file: ManifestFile) => Promise<FileSink>;
+/**
+ * Where a sink starts. `offset` > 0 reopens a file a receiver partly wrote before it
+ * restarted (lib/transfer/receive-record.ts): the sink keeps exactly the first `offset`
+ * bytes (dropping any written after them) and appends from there, or rejects when it
+ * holds fewer. Only the memory sink supports it yet; opfs-sink and the CLI's disk sink
+ * still start every file empty.
+ */
+export interface SinkStart {
+  offset: number;
+}
+
+export type SinkFactory = (file: ManifestFile, start?: SinkStart) => Promise<FileSink>;
