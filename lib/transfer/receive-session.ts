@@ -7,10 +7,13 @@ import { VaultError } from '../protocol/errors';
 import { CHUNK_FRAME_OVERHEAD, decodeFrame, FRAME_TYPES, GCM_TAG_BYTES, type ChunkFrame, type ControlFrame } from '../protocol/frames';
 import { FileEndSchema, HelloSchema, ManifestSchema, type Manifest, type ManifestFile } from '../protocol/messages';
 import type { FileSink, SinkFactory } from '../storage/file-sink';
+import { chunkCount } from './chunking';
+import { sha256OfBlob } from './file-hash';
 import { FLOW_WINDOW_BYTES } from './flow-window';
 import { ControlChannel, toVaultError } from './frame-io';
 import type { TransferProgress } from './progress';
 import { currentFile, initialReceiverState, receiverTransition, type ReceiverState } from './receiver-machine';
+import { RECORD_VERSION, type FileRecord, type ReceiveRecord } from './receive-record';
 import type { TransferConnection } from './send-session';
 
 export interface ReceivedFile {
@@ -21,12 +24,32 @@ export interface ReceivedFile {
 
 export interface ReceiveSessionOptions extends TransferConnection {
   createSink: SinkFactory;
-  /** Called when the manifest arrives, before any chunk is accepted; throw to refuse it. */
+  /**
+   * Called when the manifest arrives, before any chunk is accepted; throw to refuse it.
+   * Not called when continuing a saved record: that manifest was accepted before.
+   */
   onManifest?: (manifest: Manifest) => void | Promise<void>;
   onProgress?: (progress: TransferProgress) => void;
   onFileVerified?: (received: ReceivedFile) => void;
   /** A resumed connection continues the transfer: how many bytes were kept. */
   onResumed?: (resumed: { epoch: number; bytesKept: number }) => void;
+  /**
+   * Start from a record a receiver saved before it restarted (lib/transfer/receive-record.ts,
+   * decoded and validated): the sender's next manifest must be the same transfer under a
+   * later epoch. `createSink` is then called with the record's byte offset for the file
+   * under way.
+   */
+  resume?: {
+    record: ReceiveRecord;
+    /** A file the record says verified: the host's finished file (it is not checked again). */
+    reopenVerified: (file: ManifestFile) => Promise<Blob>;
+  };
+  /**
+   * The record to save, each time an ack is sent (after a write), when a file verified and
+   * once the manifest was accepted. The host persists it to resume after a restart; `sessionId`
+   * names the signaling session in it.
+   */
+  checkpoint?: { sessionId: string; onCheckpoint: (record: ReceiveRecord) => void; now?: () => number };
 }
 
 /** Chunks between progress acks; far below the sender's flow window (16 MiB). */
@@ -56,6 +79,12 @@ interface IncomingFile {
   /** Chunks hashed and written: what a resumed connection continues from. */
   chunks: number;
   bytes: number;
+  /**
+   * Continued from a saved record: the bytes the sink held then and their SHA-256 as the
+   * record's hash state says. Checked against the finished file, since the running hash
+   * only covers what this session wrote.
+   */
+  restored?: { bytes: number; sha256: string };
 }
 
 interface LiveConnection extends TransferConnection {
@@ -103,6 +132,8 @@ export class ReceiveSession {
 
   constructor(private readonly options: ReceiveSessionOptions) {
     this.live = this.liveConnection(options);
+    // The record's epoch is the last one accepted: the sender's next manifest must be later.
+    if (options.resume) this.epoch = options.resume.record.epoch;
     this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
     this.done.catch(() => {}); // callers may observe failure through their own path
   }
@@ -212,6 +243,7 @@ export class ReceiveSession {
     const epoch = manifest.epoch ?? 0;
     if (epoch <= this.epoch) throw new VaultError('protocol_violation', `manifest of epoch ${epoch} after epoch ${this.epoch}`);
     if (this.manifest) return this.onResumedManifest(manifest, epoch, live);
+    if (this.options.resume) return this.onRecordedManifest(manifest, epoch, live, this.options.resume);
     this.epoch = epoch;
     this.manifest = manifest;
     this.state = receiverTransition(this.state, { type: 'manifest', manifest });
@@ -220,6 +252,53 @@ export class ReceiveSession {
     this.progress = { bytesDone: 0, bytesTotal, filesDone: 0, filesTotal: manifest.files.length };
     this.options.onProgress?.({ ...this.progress });
     await live.control.send('request', { files: manifest.files.map((f) => ({ fileId: f.fileId, fromIndex: 0 })) });
+    this.checkpoint();
+  }
+
+  /**
+   * A new session continuing a saved record: rebuild the state the record describes —
+   * verified files offered again, the file under way with its hash state and its sink
+   * reopened at its byte offset — then continue as a resumed connection does.
+   */
+  private async onRecordedManifest(manifest: Manifest, epoch: number, live: LiveConnection, resume: NonNullable<ReceiveSessionOptions['resume']>): Promise<void> {
+    const { record } = resume;
+    if (!sameTransfer(manifest, record.manifest)) throw new VaultError('manifest_invalid', 'the sender offered a different transfer than the saved one');
+    const files = record.manifest.files;
+    const fileIndex = record.files.findIndex((f) => !f.done);
+    for (const [i, saved] of record.files.entries()) {
+      if (!saved.done) break;
+      this.received.push({ file: files[i]!, sha256: saved.sha256!, blob: await resume.reopenVerified(files[i]!) });
+    }
+    this.manifest = record.manifest;
+    const underWay = fileIndex < 0 ? null : record.files[fileIndex]!;
+    const bytesDone = this.received.reduce((sum, r) => sum + r.file.size, 0) + (underWay?.bytes ?? 0);
+    const bytesTotal = files.reduce((sum, f) => sum + f.size, 0);
+    this.progress = { bytesDone, bytesTotal, filesDone: this.received.length, filesTotal: files.length };
+    if (!underWay) {
+      // Every file verified; the last ack may have died with the old connection.
+      this.epoch = epoch;
+      this.state = { phase: 'done', manifest: record.manifest };
+      this.options.onResumed?.({ epoch, bytesKept: bytesDone });
+      await live.control.send('request', { files: [] });
+      this.settle.resolve(this.received);
+      return;
+    }
+    const file = files[fileIndex]!;
+    const lastSeen = underWay.chunks === chunkCount(file.size, record.manifest.chunkSize);
+    this.state = { phase: 'receiving', manifest: record.manifest, fileIndex, bytesInFile: underWay.bytes, lastSeen };
+    const restored = underWay.chunks > 0 ? await this.reopenFile(file, underWay) : undefined;
+    this.options.onProgress?.({ ...this.progress });
+    await this.onResumedManifest(manifest, epoch, live, restored);
+  }
+
+  /** The file under way as the record left it: hash state restored, sink reopened at its offset. */
+  private async reopenFile(file: ManifestFile, saved: FileRecord): Promise<Omit<IncomingFile, 'opener'>> {
+    const state = fromBase64Url(saved.hashState);
+    const [hash, prefix] = await Promise.all([createIncrementalSha256(state), createIncrementalSha256(state)]);
+    const sink = this.options.createSink(file, { offset: saved.bytes });
+    sink.catch(() => {}); // a failure surfaces at the first write or at file-end
+    const restored = { bytes: saved.bytes, sha256: prefix.digestHex() };
+    return { file, id: fromBase64Url(file.fileId), hash, sink, chunks: saved.chunks, bytes: saved.bytes, restored };
   }
 
   /**
@@ -227,7 +306,7 @@ export class ReceiveSession {
    * is written, ask for the rest — the current file from its first missing chunk,
    * later files whole — and open the current file's stream under the new epoch's key.
    */
-  private async onResumedManifest(manifest: Manifest, epoch: number, live: LiveConnection): Promise<void> {
+  private async onResumedManifest(manifest: Manifest, epoch: number, live: LiveConnection, restored?: Omit<IncomingFile, 'opener'>): Promise<void> {
     if (!sameTransfer(manifest, this.manifest!)) throw new VaultError('manifest_invalid', 'a resumed connection offered a different transfer');
     this.epoch = epoch;
     await this.writes;
@@ -237,10 +316,10 @@ export class ReceiveSession {
     if (state.phase === 'awaiting-manifest' || state.phase === 'done') {
       throw new VaultError('protocol_violation', `resume while ${state.phase}`);
     }
-    const current = this.current;
+    const current = this.current ?? restored;
     if (current) {
       const key = await deriveFileKey(live.keys, current.id, epoch);
-      current.opener = new StreamOpener(key, current.id, current.chunks, state.phase === 'receiving' && state.lastSeen);
+      this.current = Object.assign(current, { opener: new StreamOpener(key, current.id, current.chunks, state.phase === 'receiving' && state.lastSeen) });
     }
     const files = state.manifest.files.slice(state.fileIndex).map((f) => ({
       fileId: f.fileId,
@@ -248,6 +327,7 @@ export class ReceiveSession {
     }));
     this.options.onResumed?.({ epoch, bytesKept: this.progress.bytesDone });
     await live.control.send('request', { files });
+    this.checkpoint();
   }
 
   private async onChunk(frame: ChunkFrame, live: LiveConnection): Promise<void> {
@@ -272,6 +352,7 @@ export class ReceiveSession {
       // replaced by the resumed request.
       if (incoming.chunks % ACK_EVERY_CHUNKS === 0 && !frame.last) {
         this.ackedBytes = this.progress.bytesDone;
+        this.checkpoint();
         await live.control.send('ack', { fileId, received: incoming.bytes, verified: false }).catch(() => {});
       }
     });
@@ -287,6 +368,7 @@ export class ReceiveSession {
     const sha256 = incoming.hash.digestHex();
     if (sha256 !== end.sha256) throw new VaultError('hash_mismatch', `${incoming.file.name}: SHA-256 differs from the sender's`);
     const blob = await (await incoming.sink).close();
+    if (incoming.restored) await checkRestored(incoming, blob);
     this.current = null;
     this.state = receiverTransition(this.state, { type: 'file-verified', fileId: end.fileId });
     const received = { file: incoming.file, sha256, blob };
@@ -295,6 +377,7 @@ export class ReceiveSession {
     this.options.onProgress?.({ ...this.progress });
     this.options.onFileVerified?.(received);
     this.ackedBytes = this.progress.bytesDone;
+    this.checkpoint();
     await live.control.send('ack', { fileId: end.fileId, received: incoming.file.size, verified: true }).catch(() => {});
     if (this.state.phase === 'done') this.settle.resolve(this.received);
   }
@@ -305,6 +388,43 @@ export class ReceiveSession {
     sink.catch(() => {}); // a failure surfaces at the first write
     const [key, hash] = await Promise.all([deriveFileKey(live.keys, id, this.epoch), createIncrementalSha256()]);
     return { file, id, opener: new StreamOpener(key, id), hash, sink, chunks: 0, bytes: 0 };
+  }
+
+  /** The record describing what this session holds now, or null before the manifest. */
+  record(savedAt = Date.now()): ReceiveRecord | null {
+    const manifest = this.manifest;
+    const sessionId = this.options.checkpoint?.sessionId;
+    if (!manifest || sessionId === undefined || this.failure) return null;
+    const current = this.current;
+    const files = manifest.files.map((file, i): FileRecord => {
+      const verified = this.received[i];
+      if (verified) return { fileId: file.fileId, chunks: chunkCount(file.size, manifest.chunkSize), bytes: file.size, hashState: '', done: true, sha256: verified.sha256 };
+      if (current?.file.fileId === file.fileId && current.chunks > 0) {
+        return { fileId: file.fileId, chunks: current.chunks, bytes: current.bytes, hashState: toBase64Url(current.hash.saveState()), done: false };
+      }
+      return { fileId: file.fileId, chunks: 0, bytes: 0, hashState: '', done: false };
+    });
+    return { version: RECORD_VERSION, transferId: manifest.transferId, sessionId, manifest, epoch: this.epoch, files, savedAt };
+  }
+
+  private checkpoint(): void {
+    const checkpoint = this.options.checkpoint;
+    if (!checkpoint) return;
+    const record = this.record(checkpoint.now?.() ?? Date.now());
+    if (record) checkpoint.onCheckpoint(record);
+  }
+}
+
+/**
+ * A file continued from a record: the running hash covers the saved state and what this
+ * session wrote, not the bytes the sink kept. Those must be the ones the state hashed,
+ * or the sender's SHA-256 would vouch for a file that differs from it.
+ */
+async function checkRestored(incoming: IncomingFile, blob: Blob): Promise<void> {
+  const { file, restored } = incoming;
+  if (blob.size !== file.size) throw new VaultError('size_mismatch', `${file.name}: ${blob.size} bytes after resuming, manifest says ${file.size}`);
+  if ((await sha256OfBlob(blob.slice(0, restored!.bytes))) !== restored!.sha256) {
+    throw new VaultError('hash_mismatch', `${file.name}: the bytes kept before the restart differ from the saved hash state`);
   }
 }
 
